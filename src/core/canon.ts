@@ -1,0 +1,164 @@
+/**
+ * @module canon/core/canon
+ * `createCanon`: one instance owns a configuration, its sinks and its stats, starts
+ * units of work (HTTP requests through the adapters, jobs through `canon.run`) and emits
+ * exactly one event for each.
+ */
+import { type CanonConfig, type ResolvedConfig, resolveConfig } from './config.js';
+import { storage } from './context.js';
+import { lateWriteChannel, publish } from './diagnostics.js';
+import { type UnitOwner, WideEvent } from './event.js';
+import { type ExitTarget, onProcessExit } from './exit.js';
+import { newSpanId, newTraceId, uuidv7 } from './ids.js';
+import { deepMerge, type Fields, isPlainObject } from './paths.js';
+import { type CanonStats, createPipeline, newStats } from './pipeline.js';
+
+/** @internal How an adapter describes the unit it starts. */
+export interface UnitInit {
+  kind: string;
+  requestId?: string;
+  traceId?: string;
+  parentSpanId?: string;
+  /** Fields placed right after the standard ones (an adapter's `method`, `path`...). */
+  fields?: Fields;
+}
+
+export interface Canon {
+  readonly service: string;
+  /**
+   * Runs `fn` as one unit of work and emits one event for it (`kind` from `fields`, else
+   * `'job'`). Inside a request it becomes a child unit: same `trace_id`,
+   * `parent_request_id` and `parent_span_id` pointing at the request. If `fn` throws,
+   * the outcome is `error` and the error is rethrown.
+   */
+  run<T>(fields: Fields, fn: (event: WideEvent) => T | Promise<T>): Promise<T>;
+  /** Waits for pending events and flushes every sink. */
+  flush(): Promise<void>;
+  /** Flushes and closes every sink; the instance emits nothing afterwards. */
+  close(): Promise<void>;
+  /** Counters since creation. */
+  stats(): CanonStats;
+  /** @internal Starts a unit of work (adapters call this). */
+  startUnit(init: UnitInit): WideEvent;
+}
+
+let isoCacheMs = -1;
+let isoCache = '';
+function isoTimestamp(ms: number): string {
+  if (ms !== isoCacheMs) {
+    isoCacheMs = ms;
+    isoCache = new Date(ms).toISOString();
+  }
+  return isoCache;
+}
+
+function copyStatic(target: Fields, source: Fields): void {
+  for (const key in source) {
+    const value = source[key];
+    // nested objects are copied so enrich() on one event never reaches another
+    target[key] = isPlainObject(value) ? deepMerge({}, value) : value;
+  }
+}
+
+/**
+ * Creates a Canon instance. Invalid options throw a `TypeError` naming the option.
+ *
+ * @example
+ * import { createCanon } from 'canon';
+ * const canon = createCanon({ service: 'checkout', redact: { fields: ['**.password'] } });
+ * await canon.run({ kind: 'job', job: { name: 'nightly-report' } }, async (event) => {
+ *   event.set('report.rows', 120);
+ * });
+ */
+export function createCanon(config: CanonConfig = {}): Canon {
+  const resolved: ResolvedConfig = resolveConfig(config);
+  const stats = newStats();
+  const pending = new Set<Promise<void>>();
+  const emitEvent = createPipeline(resolved, stats, pending);
+  const starters = resolved.plugins.filter((plugin) => plugin.onStart);
+  let closed = false;
+
+  const owner: UnitOwner = {
+    includeStack: resolved.includeStack,
+    emit(unit) {
+      if (!closed) emitEvent(unit);
+    },
+    lateWrite(unit, operation, path) {
+      stats.late_writes++;
+      publish(lateWriteChannel, () => ({ request_id: unit.request_id, operation, path }));
+    },
+  };
+
+  function startUnit(init: UnitInit): WideEvent {
+    const requestId = init.requestId ?? uuidv7();
+    const traceId = init.traceId ?? newTraceId();
+    const spanId = newSpanId();
+    const fields: Fields = {
+      timestamp: isoTimestamp(Date.now()),
+      kind: init.kind,
+      request_id: requestId,
+      trace_id: traceId,
+      span_id: spanId,
+    };
+    if (init.parentSpanId) fields.parent_span_id = init.parentSpanId;
+    fields.service = resolved.service;
+    if (resolved.version) fields.version = resolved.version;
+    fields.host = resolved.host;
+    if (init.fields) Object.assign(fields, init.fields);
+    fields.duration_ms = undefined; // reserved so standard fields print before user fields
+    fields.outcome = undefined;
+    copyStatic(fields, resolved.staticFields);
+    const unit = new WideEvent(owner, fields, requestId, traceId, spanId);
+    for (const plugin of starters) {
+      try {
+        plugin.onStart!(unit);
+      } catch {
+        // a plugin must not break the unit
+      }
+    }
+    return unit;
+  }
+
+  async function flushSinks(): Promise<void> {
+    await Promise.allSettled([...pending]);
+    await Promise.allSettled(resolved.sinks.map(async (sink) => sink.flush?.()));
+  }
+
+  let unregister = (): void => {};
+  const canon: Canon & ExitTarget = {
+    service: resolved.service,
+    startUnit,
+    async run(fields, fn) {
+      const parent = storage.getStore();
+      const init: UnitInit = {
+        kind: typeof fields?.kind === 'string' ? fields.kind : 'job',
+        traceId: parent?.trace_id,
+        parentSpanId: parent?.span_id,
+      };
+      const unit = startUnit(init);
+      if (parent) unit.fields.parent_request_id = parent.request_id;
+      if (isPlainObject(fields)) unit.enrich(fields);
+      try {
+        return await storage.run(unit, () => fn(unit));
+      } catch (err) {
+        unit.markError(err);
+        throw err;
+      } finally {
+        unit.end();
+      }
+    },
+    flush: flushSinks,
+    async close() {
+      await flushSinks();
+      closed = true;
+      unregister();
+      await Promise.allSettled(resolved.sinks.map(async (sink) => sink.close?.()));
+    },
+    stats: () => ({ ...stats }),
+    flushSync() {
+      for (const sink of resolved.sinks) sink.flushSync?.();
+    },
+  };
+  if (resolved.handleExit) unregister = onProcessExit(canon);
+  return canon;
+}

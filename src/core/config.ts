@@ -1,0 +1,178 @@
+/**
+ * @module canon/core/config
+ * `createCanon` options: their types, defaults and validation. Every invalid option
+ * throws a `TypeError` (code `CANON_INVALID_OPTION`) naming it, at construction.
+ */
+import { hostname } from 'node:os';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { createRedactor, type RedactConfig, type Redactor } from '../redact/index.js';
+import { createSampler, type SampleConfig, type Sampler } from '../sample/index.js';
+import { stdoutSink } from '../sinks/stdout/index.js';
+import { createValidator, type Validator } from '../validate/index.js';
+import { describe, invalidOption } from './errors.js';
+import type { WideEvent } from './event.js';
+import { type Fields, isPlainObject } from './paths.js';
+import { checkSinks, type Sink } from './sink.js';
+import { DEFAULT_LIMITS, type Limits } from './snapshot.js';
+
+/** An integration hooked into every unit of work (OpenTelemetry, tracking, ...). */
+export interface CanonPlugin {
+  name: string;
+  /** Called when a unit starts, with its handle, inside its context. */
+  onStart?(event: WideEvent): void;
+  /** Called with the finalized, redacted copy before validation; may add fields to it. */
+  onFinalize?(event: Fields): void;
+}
+
+export interface CanonConfig {
+  /** Default: env SERVICE_NAME ?? OTEL_SERVICE_NAME ?? 'unknown'. */
+  service?: string;
+  /** Default: env SERVICE_VERSION. */
+  version?: string;
+  /** Static fields on every event (env DEPLOYMENT_ID and REGION are picked up too). */
+  fields?: Fields;
+  redact?: RedactConfig | false;
+  /** Any Standard Schema v1 (zod 4, valibot, arktype), sync or async. */
+  schema?: StandardSchemaV1;
+  /** `'annotate'` (default): emit with `schema_errors`; `'drop'`: count and drop. */
+  onInvalid?: 'annotate' | 'drop';
+  sample?: SampleConfig;
+  /** Default `[stdoutSink()]`. */
+  sinks?: Sink[];
+  plugins?: CanonPlugin[];
+  /** Flush sinks on exit, SIGTERM and SIGINT (default true). */
+  handleExit?: boolean;
+  /** Include `error.stack` in events (default false). */
+  includeStack?: boolean;
+  /** Caps applied when the event is copied for output. */
+  limits?: Partial<Limits>;
+}
+
+/** @internal The validated, defaulted configuration. */
+export interface ResolvedConfig {
+  service: string;
+  version?: string;
+  host: string;
+  staticFields: Fields;
+  redact?: Redactor;
+  validate?: Validator;
+  dropInvalid: boolean;
+  sample?: Sampler;
+  sinks: Sink[];
+  plugins: CanonPlugin[];
+  handleExit: boolean;
+  includeStack: boolean;
+  limits: Limits;
+}
+
+const KNOWN = new Set([
+  'service',
+  'version',
+  'fields',
+  'redact',
+  'schema',
+  'onInvalid',
+  'sample',
+  'sinks',
+  'plugins',
+  'handleExit',
+  'includeStack',
+  'limits',
+]);
+
+function optionalString(value: unknown, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    throw invalidOption(option, `expected a non-empty string, got ${describe(value)}`);
+  return value;
+}
+
+function checkPlugins(plugins: unknown): CanonPlugin[] {
+  if (!Array.isArray(plugins)) throw invalidOption('plugins', `expected an array, got ${describe(plugins)}`);
+  plugins.forEach((plugin, i) => {
+    if (!isPlainObject(plugin) && (plugin === null || typeof plugin !== 'object')) {
+      throw invalidOption(
+        `plugins[${i}]`,
+        `expected { name, onStart?, onFinalize? }, got ${describe(plugin)}`,
+      );
+    }
+    const p = plugin as CanonPlugin;
+    if (typeof p.name !== 'string') throw invalidOption(`plugins[${i}].name`, 'expected a string');
+    for (const hook of ['onStart', 'onFinalize'] as const) {
+      if (p[hook] !== undefined && typeof p[hook] !== 'function') {
+        throw invalidOption(`plugins[${i}].${hook}`, 'expected a function');
+      }
+    }
+  });
+  return plugins as CanonPlugin[];
+}
+
+function checkLimits(limits: unknown): Limits {
+  if (limits === undefined) return DEFAULT_LIMITS;
+  if (!isPlainObject(limits)) throw invalidOption('limits', `expected an object, got ${describe(limits)}`);
+  const out = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(key in DEFAULT_LIMITS)) throw invalidOption(`limits.${key}`, 'unknown limit');
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw invalidOption(`limits.${key}`, `expected a positive integer, got ${describe(value)}`);
+    }
+    out[key as keyof Limits] = value as number;
+  }
+  return out;
+}
+
+function envFields(): Fields {
+  const fields: Fields = {};
+  if (process.env.DEPLOYMENT_ID) fields.deployment_id = process.env.DEPLOYMENT_ID;
+  const region = process.env.REGION ?? process.env.AWS_REGION;
+  if (region) fields.region = region;
+  return fields;
+}
+
+/**
+ * Validates `config` and fills in defaults.
+ *
+ * @example
+ * resolveConfig({ service: 'checkout' }).service // 'checkout'
+ */
+export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
+  const raw: unknown = config;
+  if (!isPlainObject(raw)) throw invalidOption('config', `expected an object, got ${describe(raw)}`);
+  for (const key of Object.keys(config)) {
+    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
+  }
+  if (config.fields !== undefined && !isPlainObject(config.fields)) {
+    throw invalidOption('fields', `expected a plain object, got ${describe(config.fields)}`);
+  }
+  const onInvalid = config.onInvalid ?? 'annotate';
+  if (onInvalid !== 'annotate' && onInvalid !== 'drop') {
+    throw invalidOption('onInvalid', `expected 'annotate' or 'drop', got ${describe(onInvalid)}`);
+  }
+  for (const flag of ['handleExit', 'includeStack'] as const) {
+    if (config[flag] !== undefined && typeof config[flag] !== 'boolean') {
+      throw invalidOption(flag, `expected a boolean, got ${describe(config[flag])}`);
+    }
+  }
+  if (config.sample !== undefined && typeof config.sample !== 'function' && !isPlainObject(config.sample)) {
+    throw invalidOption('sample', `expected a function or { rate, keep }, got ${describe(config.sample)}`);
+  }
+  return {
+    service:
+      optionalString(config.service, 'service') ??
+      process.env.SERVICE_NAME ??
+      process.env.OTEL_SERVICE_NAME ??
+      'unknown',
+    version: optionalString(config.version, 'version') ?? process.env.SERVICE_VERSION,
+    host: hostname(),
+    staticFields: { ...envFields(), ...config.fields },
+    redact: createRedactor(config.redact),
+    validate: createValidator(config.schema),
+    dropInvalid: onInvalid === 'drop',
+    sample: createSampler(config.sample),
+    sinks: config.sinks === undefined ? [stdoutSink()] : checkSinks(config.sinks),
+    plugins: config.plugins === undefined ? [] : checkPlugins(config.plugins),
+    handleExit: config.handleExit ?? true,
+    includeStack: config.includeStack ?? false,
+    limits: checkLimits(config.limits),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * @module canon/core/pipeline
+ * What happens to a unit's event when it ends, once, never on the live object:
+ * finalize → snapshot → redact → validate → sample → serialize → sinks.
+ * Nothing here throws into the caller: failures are counted in stats.
+ */
+
+import { performance } from 'node:perf_hooks';
+import type { SchemaError } from '../validate/index.js';
+import type { ResolvedConfig } from './config.js';
+import { droppedChannel, publish, sinkErrorChannel } from './diagnostics.js';
+import { roundMs, type WideEvent } from './event.js';
+import type { Fields } from './paths.js';
+import { snapshot } from './snapshot.js';
+
+export interface CanonStats {
+  /** Events written to the sinks. */
+  emitted: number;
+  /** Events dropped by sampling. */
+  sampled_out: number;
+  /** Events that failed schema validation (annotated or dropped). */
+  invalid: number;
+  /** Events lost to an internal failure (a crashing stage, an unserializable event). */
+  dropped: number;
+  /** Writes to events that were already emitted. */
+  late_writes: number;
+  /** Sink writes that threw or rejected. */
+  sink_errors: number;
+}
+
+export function newStats(): CanonStats {
+  return { emitted: 0, sampled_out: 0, invalid: 0, dropped: 0, late_writes: 0, sink_errors: 0 };
+}
+
+/** Sets `duration_ms` and `outcome` on the live event. */
+export function finalize(unit: WideEvent): void {
+  const fields = unit.fields;
+  fields.duration_ms = roundMs(performance.now() - unit.startedAt);
+  const status = fields.status_code;
+  fields.outcome = unit.aborted
+    ? 'aborted'
+    : unit.errorMarked || (typeof status === 'number' && status >= 500)
+      ? 'error'
+      : 'success';
+}
+
+const NO_ERRORS: SchemaError[] = [];
+
+/**
+ * Builds the emit function of one Canon instance.
+ *
+ * @example
+ * const emit = createPipeline(resolveConfig({ sinks: [memorySink()] }), newStats(), tracker);
+ */
+export function createPipeline(config: ResolvedConfig, stats: CanonStats, pending: Set<Promise<void>>) {
+  const { redact, validate, sample, sinks, limits, includeStack, dropInvalid } = config;
+  const finalizers = config.plugins.filter((plugin) => plugin.onFinalize);
+
+  function drop(event: Fields, reason: string, error?: unknown): void {
+    stats.dropped++;
+    publish(droppedChannel, () => ({ request_id: event.request_id, reason, error }));
+  }
+
+  function write(line: string, event: Fields): void {
+    for (const sink of sinks) {
+      try {
+        const result = sink.write(line, event);
+        if (result instanceof Promise) result.catch((error) => sinkFailed(sink, error));
+      } catch (error) {
+        sinkFailed(sink, error);
+      }
+    }
+  }
+
+  function sinkFailed(sink: unknown, error: unknown): void {
+    stats.sink_errors++;
+    publish(sinkErrorChannel, () => ({ sink, error }));
+  }
+
+  function afterValidation(event: Fields, errors: SchemaError[]): void {
+    if (errors.length > 0) {
+      stats.invalid++;
+      if (dropInvalid) return;
+      event.schema_errors = errors;
+    }
+    const rate = sample ? sample(event) : 1;
+    if (rate === 0) {
+      stats.sampled_out++;
+      return;
+    }
+    event.sample_rate = rate;
+    let line: string;
+    try {
+      line = JSON.stringify(event);
+    } catch (error) {
+      return drop(event, 'serialize', error);
+    }
+    write(line, event);
+    stats.emitted++;
+  }
+
+  return function emit(unit: WideEvent): void {
+    let event: Fields | undefined;
+    try {
+      finalize(unit);
+      event = snapshot(unit.fields, limits, includeStack);
+      redact?.(event);
+      for (const plugin of finalizers) {
+        try {
+          plugin.onFinalize!(event);
+        } catch {
+          // a plugin must not cost the event
+        }
+      }
+      const errors = validate ? validate(event) : NO_ERRORS;
+      if (errors instanceof Promise) {
+        const settled: Promise<void> = errors
+          .then((found) => afterValidation(event!, found))
+          .catch((error) => drop(event!, 'pipeline', error))
+          .finally(() => pending.delete(settled));
+        pending.add(settled);
+      } else afterValidation(event, errors);
+    } catch (error) {
+      drop(event ?? unit.fields, 'pipeline', error);
+    }
+  };
+}

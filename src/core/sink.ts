@@ -1,0 +1,42 @@
+/**
+ * @module canon/core/sink
+ * The sink contract: where serialized events go. A sink that throws or rejects never
+ * breaks the request; Canon counts the failure in `stats().sink_errors`.
+ */
+import { describe, invalidOption } from './errors.js';
+import type { Fields } from './paths.js';
+
+export interface Sink {
+  /** Receives one serialized event (no trailing newline) and the object it came from. */
+  write(line: string, event: Fields): void | Promise<void>;
+  /** Pushes buffered lines out (called by `canon.flush()` and before exit). */
+  flush?(): void | Promise<void>;
+  /** Pushes buffered lines out synchronously (called on `exit` and signals). */
+  flushSync?(): void;
+  /** Flushes and releases resources (called by `canon.close()`). */
+  close?(): void | Promise<void>;
+}
+
+/**
+ * Checks every sink has the right shape; throws naming `sinks[i]` otherwise.
+ *
+ * @example
+ * checkSinks([memorySink()]) // ok
+ * checkSinks([{}])           // TypeError: canon: invalid option `sinks[0]`: ...
+ */
+export function checkSinks(sinks: unknown): Sink[] {
+  if (!Array.isArray(sinks))
+    throw invalidOption('sinks', `expected an array of sinks, got ${describe(sinks)}`);
+  sinks.forEach((sink, i) => {
+    if (sink === null || typeof sink !== 'object' || typeof (sink as Sink).write !== 'function') {
+      throw invalidOption(`sinks[${i}]`, `expected { write(line, event) }, got ${describe(sink)}`);
+    }
+    for (const method of ['flush', 'flushSync', 'close'] as const) {
+      const fn = (sink as Record<string, unknown>)[method];
+      if (fn !== undefined && typeof fn !== 'function') {
+        throw invalidOption(`sinks[${i}].${method}`, `expected a function, got ${describe(fn)}`);
+      }
+    }
+  });
+  return sinks as Sink[];
+}

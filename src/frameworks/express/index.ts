@@ -1,0 +1,84 @@
+/**
+ * @module canon/express
+ * Express adapter: `app.use(canonExpress(canon))` first, `app.use(canonExpressError())`
+ * after the routes. One wide event per request on `req.canon`; `route` includes the
+ * router's mount path (`/api/users/:id`). Works with Express 4 and 5.
+ */
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Canon } from '../../core/canon.js';
+import { getWideEvent, storage } from '../../core/context.js';
+import type { WideEvent } from '../../core/event.js';
+import { startHttpUnit } from '../../http/lifecycle.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The wide event of this request (Canon). */
+      canon: WideEvent;
+    }
+  }
+}
+
+const kRoute = Symbol('canon.express.route');
+const kRoutePattern = Symbol('canon.express.routePattern');
+
+type RouteHolder = Request & { [kRoute]?: { path?: unknown }; [kRoutePattern]?: string };
+
+/**
+ * Express assigns `req.route` when a route matches, while `req.baseUrl` still holds the
+ * mount path (it is reset once an error leaves the router). Capturing the full pattern at
+ * that moment gives `/api/users/:id` even for errors handled at the top level.
+ */
+const routeProperty: PropertyDescriptor = {
+  configurable: true,
+  enumerable: true,
+  get(this: RouteHolder) {
+    return this[kRoute];
+  },
+  set(this: RouteHolder, route: { path?: unknown } | undefined) {
+    this[kRoute] = route;
+    if (typeof route?.path === 'string') this[kRoutePattern] = (this.baseUrl ?? '') + route.path;
+  },
+};
+
+function expressRoute(req: unknown): string | undefined {
+  return (req as RouteHolder)[kRoutePattern];
+}
+
+/**
+ * The request middleware: mount it before everything else.
+ *
+ * @example
+ * const app = express();
+ * app.use(canonExpress(canon));
+ * app.get('/users/:id', (req, res) => { req.canon.set('user.id', req.params.id); res.json({}); });
+ * app.use(canonExpressError());
+ */
+export function canonExpress(canon: Canon): RequestHandler {
+  return function canonExpressMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const unit = startHttpUnit(canon, req, res, expressRoute);
+    req.canon = unit;
+    Object.defineProperty(req, 'route', routeProperty);
+    storage.run(unit, next);
+  };
+}
+
+/**
+ * The error middleware: marks the error on the event and passes it on with `next(err)`,
+ * so the app's own error handler still answers. Mount it after the routes.
+ *
+ * @example
+ * app.use(canonExpressError());
+ * app.use((err, req, res, next) => res.status(500).json({ error: err.message }));
+ */
+export function canonExpressError(): ErrorRequestHandler {
+  return function canonExpressErrorMiddleware(
+    err: unknown,
+    req: Request,
+    _res: Response,
+    next: NextFunction,
+  ): void {
+    (req.canon ?? getWideEvent())?.markError(err);
+    next(err);
+  };
+}

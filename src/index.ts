@@ -1,0 +1,27 @@
+/**
+ * @module canon
+ * Wide events for Node.js: one structured event per request, message or job, built up
+ * from anywhere in async code and emitted once through redaction, validation, sampling
+ * and sinks.
+ *
+ * @example
+ * import { createCanon, getWideEvent } from 'canon';
+ * const canon = createCanon({ service: 'checkout' });
+ */
+export type { Canon } from './core/canon.js';
+export { createCanon } from './core/canon.js';
+export type { CanonConfig, CanonPlugin } from './core/config.js';
+export { enrich, getWideEvent } from './core/context.js';
+export { CanonOptionError, type ErrorCode, ErrorCodes } from './core/errors.js';
+export { WideEvent } from './core/event.js';
+export { type NormalizedError, normalizeError } from './core/normalize-error.js';
+export type { Fields } from './core/paths.js';
+export type { CanonStats } from './core/pipeline.js';
+export type { Sink } from './core/sink.js';
+export type { Limits } from './core/snapshot.js';
+export type { RedactConfig, RedactField, Strategy as RedactStrategy } from './redact/index.js';
+export type { SampleConfig, SampleFn, SampleRate } from './sample/index.js';
+export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
+export { type MemorySink, memorySink } from './sinks/memory/index.js';
+export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout/index.js';
+export type { SchemaError } from './validate/index.js';

@@ -1,0 +1,85 @@
+/**
+ * @module canon/redact/patterns
+ * Value patterns: built-in detectors for e-mail addresses, card numbers (Luhn-checked),
+ * bearer tokens and JWTs, plus user RegExps. The matched part of a string is replaced.
+ */
+import { invalidOption } from '../core/errors.js';
+
+export type BuiltinPattern = 'email' | 'credit_card' | 'bearer' | 'jwt';
+
+/** A compiled pattern: replaces the sensitive parts of one string. */
+export type StringScrubber = (value: string) => string;
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi;
+const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+
+/**
+ * True when the digits of `candidate` pass the Luhn checksum.
+ *
+ * @example
+ * luhnValid('4242 4242 4242 4242') // true
+ */
+export function luhnValid(candidate: string): boolean {
+  let sum = 0;
+  let double = false;
+  let digits = 0;
+  for (let i = candidate.length - 1; i >= 0; i--) {
+    const code = candidate.charCodeAt(i);
+    if (code < 48 || code > 57) continue;
+    let digit = code - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+    digits++;
+  }
+  return digits >= 13 && digits <= 19 && sum % 10 === 0;
+}
+
+function regexScrubber(pattern: RegExp, replacement: string): StringScrubber {
+  const global = pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
+  return (value) => {
+    global.lastIndex = 0;
+    return global.test(value) ? value.replace(global, replacement) : value;
+  };
+}
+
+function cardScrubber(replacement: string): StringScrubber {
+  return (value) => {
+    CARD.lastIndex = 0;
+    if (!CARD.test(value)) return value;
+    return value.replace(CARD, (match) => (luhnValid(match) ? replacement : match));
+  };
+}
+
+/**
+ * Compiles `redact.patterns` entries into scrubbers; throws naming the option on bad input.
+ *
+ * @example
+ * const [scrub] = compilePatterns(['email'], '[REDACTED]');
+ * scrub('mail ada@example.com') // 'mail [REDACTED]'
+ */
+export function compilePatterns(patterns: unknown[], replacement: string): StringScrubber[] {
+  return patterns.map((pattern, i) => {
+    if (pattern instanceof RegExp) return regexScrubber(pattern, replacement);
+    switch (pattern) {
+      case 'email':
+        return regexScrubber(EMAIL, replacement);
+      case 'credit_card':
+        return cardScrubber(replacement);
+      case 'bearer':
+        return regexScrubber(BEARER, replacement);
+      case 'jwt':
+        return regexScrubber(JWT, replacement);
+      default:
+        throw invalidOption(
+          `redact.patterns[${i}]`,
+          `expected 'email', 'credit_card', 'bearer', 'jwt' or a RegExp, got ${JSON.stringify(String(pattern))}`,
+        );
+    }
+  });
+}

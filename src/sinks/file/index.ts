@@ -1,0 +1,21 @@
+/**
+ * @module canon/sinks/file
+ * Appends one JSON line per event to a file (parent folders are created).
+ */
+
+import { invalidOption } from '../../core/errors.js';
+import type { Sink } from '../../core/sink.js';
+import { type BoomOptions, createBoomSink } from '../boom-sink.js';
+
+export type FileSinkOptions = BoomOptions;
+
+/**
+ * Writes events to `path`, buffered like {@link stdoutSink}.
+ *
+ * @example
+ * createCanon({ sinks: [fileSink('./logs/events.ndjson')] });
+ */
+export function fileSink(path: string, options: FileSinkOptions = {}): Sink {
+  if (typeof path !== 'string' || path === '') throw invalidOption('fileSink(path)', 'expected a file path');
+  return createBoomSink({ dest: path }, options);
+}

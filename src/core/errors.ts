@@ -7,7 +7,6 @@
 /** Stable error codes. Add new codes here and document them in docs/errors.md. */
 export const ErrorCodes = {
   INVALID_OPTION: 'CANON_INVALID_OPTION',
-  INVALID_ARGUMENT: 'CANON_INVALID_ARGUMENT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -67,22 +67,34 @@ let sequence = 0;
  */
 export function uuidv7(): string {
   let ms = Date.now();
-  const at = take(10);
+  const at = take(9);
   if (ms > lastMs) {
     lastMs = ms;
-    sequence = pool[at] & 0x3ff; // start low so the 12-bit counter has room to grow
+    sequence = pool[at]; // a random start below 256 leaves the 12-bit counter room to grow
   } else {
     ms = lastMs;
-    sequence++;
-    if (sequence > 0xfff) {
+    if (++sequence > 0xfff) {
       lastMs = ++ms;
       sequence = 0;
     }
   }
-  const time = ms.toString(16).padStart(12, '0');
+  const high = Math.floor(ms / 0x1_0000_0000); // top 16 bits of the 48-bit time
+  const low = ms >>> 0;
   return (
-    `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
-    `${HEX[0x70 | (sequence >> 8)]}${HEX[sequence & 0xff]}-` +
-    `${HEX[0x80 | (pool[at + 1] & 0x3f)]}${HEX[pool[at + 2]]}-${hexAt(at + 3, 6)}`
+    HEX[(high >>> 8) & 0xff] +
+    HEX[high & 0xff] +
+    HEX[low >>> 24] +
+    HEX[(low >>> 16) & 0xff] +
+    '-' +
+    HEX[(low >>> 8) & 0xff] +
+    HEX[low & 0xff] +
+    '-' +
+    HEX[0x70 | (sequence >>> 8)] +
+    HEX[sequence & 0xff] +
+    '-' +
+    HEX[0x80 | (pool[at + 1] & 0x3f)] +
+    HEX[pool[at + 2]] +
+    '-' +
+    hexAt(at + 3, 6)
   );
 }

@@ -93,7 +93,8 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
     try {
       line = JSON.stringify(event);
     } catch (error) {
-      return drop(event, 'serialize', error);
+      drop(event, 'serialize', error);
+      return;
     }
     write(line, event);
     stats.emitted++;

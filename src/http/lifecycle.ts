@@ -9,7 +9,7 @@ import type { Canon } from '../core/canon.js';
 import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
-import { bytesSent, countResponseBytes } from './response-size.js';
+import { type BodyCounter, responseState, trackResponse } from './response-size.js';
 import { parseTraceparent } from './traceparent.js';
 
 /** Returns the matched route pattern (`/users/:id`) once the request is done. */
@@ -18,33 +18,31 @@ export type RouteOf = (req: IncomingMessage) => string | undefined;
 /** Status recorded when the client goes away before the response ends (nginx's 499). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-const kState = Symbol('canon.http');
-
-interface HttpState {
+interface HttpState extends BodyCounter {
   unit: WideEvent;
   req: IncomingMessage;
   routeOf?: RouteOf;
 }
 
-type Tracked = ServerResponse & { [kState]: HttpState };
-
 function hasNoBody(method: string | undefined, status: number): boolean {
   return method === 'HEAD' || status === 204 || status === 304;
 }
 
-function onResponseClose(this: Tracked): void {
-  const { unit, req, routeOf } = this[kState];
+function onResponseClose(this: ServerResponse): void {
+  const state = responseState<HttpState>(this);
+  if (state === undefined) return;
+  const { unit, req, routeOf } = state;
   if (unit.emitted) return;
   const fields = unit.fields;
   if (this.writableFinished) {
     fields.status_code = this.statusCode;
   } else if (unit.errorMarked) {
-    fields.status_code = this.statusCode >= 500 ? this.statusCode : 500; // the server gave up
+    fields.status_code = Math.max(this.statusCode, 500); // the server gave up mid-response
   } else {
     unit.aborted = true;
     fields.status_code = CLIENT_CLOSED_REQUEST;
   }
-  fields.response_size_bytes = hasNoBody(req.method, this.statusCode) ? 0 : bytesSent(this);
+  fields.response_size_bytes = hasNoBody(req.method, this.statusCode) ? 0 : state.bytes;
   if (fields.route === undefined && routeOf) {
     try {
       fields.route = routeOf(req);
@@ -88,8 +86,7 @@ export function startHttpUnit(
     fields,
   });
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
-  countResponseBytes(res);
-  (res as Tracked)[kState] = { unit, req, routeOf };
+  trackResponse<HttpState>(res, { unit, req, routeOf, bytes: 0 });
   res.on('close', onResponseClose);
   return unit;
 }

@@ -6,15 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, invalidOption } from '../core/errors.js';
 import { type Fields, isPlainObject } from '../core/paths.js';
-import {
-  addPath,
-  createTrie,
-  expand,
-  parseRedactPath,
-  type Strategy,
-  step,
-  type TrieNode,
-} from './path-trie.js';
+import { type MatchState, PathMatcher, parseRedactPath, type Strategy } from './path-trie.js';
 import { type BuiltinPattern, compilePatterns, type StringScrubber } from './patterns.js';
 
 export type { BuiltinPattern, Strategy };
@@ -72,7 +64,7 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
     throw invalidOption('redact.patterns', `expected an array, got ${describe(patterns)}`);
   }
 
-  const root = createTrie();
+  const matcher = new PathMatcher();
   let hashes = false;
   fields.forEach((field, i) => {
     const rule = typeof field === 'string' ? { path: field } : field;
@@ -81,7 +73,7 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
     const own =
       rule.strategy === undefined ? strategy : checkStrategy(rule.strategy, `redact.fields[${i}].strategy`);
     hashes ||= own === 'hash';
-    addPath(root, parseRedactPath(rule.path, 'redact.fields'), own);
+    matcher.add(parseRedactPath(rule.path, 'redact.fields'), own);
   });
   if (hashes && (typeof config.salt !== 'string' || config.salt === '')) {
     throw invalidOption('redact.salt', 'a non-empty salt is required by the hash strategy');
@@ -97,12 +89,7 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
   };
 
   return function redact(event: Fields): void {
-    if (hasPaths) {
-      const states = [root];
-      const sticky: TrieNode[] = [];
-      expand(states, sticky);
-      walkPaths(event, states, sticky, apply);
-    }
+    if (hasPaths) walkPaths(event, matcher, matcher.start(), apply);
     if (scrubbers.length > 0) scrubStrings(event, scrubbers);
   };
 }
@@ -115,24 +102,23 @@ export function hashValue(value: unknown, salt: string): string {
 
 function walkPaths(
   node: unknown,
-  states: TrieNode[],
-  sticky: TrieNode[],
+  matcher: PathMatcher,
+  state: MatchState,
   apply: (target: Fields, key: string, rule: Strategy) => void,
 ): void {
   if (Array.isArray(node)) {
     for (const item of node)
-      if (item !== null && typeof item === 'object') walkPaths(item, states, sticky, apply);
+      if (item !== null && typeof item === 'object') walkPaths(item, matcher, state, apply);
     return;
   }
   const target = node as Fields;
   for (const key of Object.keys(target)) {
-    const [next, nextSticky] = step(states, sticky, key);
-    if (next.length === 0) continue;
-    const rule = next.find((state) => state.strategy !== undefined)?.strategy;
-    if (rule) apply(target, key, rule);
+    const next = matcher.next(state, key);
+    if (next.dead) continue;
+    if (next.strategy) apply(target, key, next.strategy);
     else {
       const value = target[key];
-      if (value !== null && typeof value === 'object') walkPaths(value, next, nextSticky, apply);
+      if (value !== null && typeof value === 'object') walkPaths(value, matcher, next, apply);
     }
   }
 }

@@ -12,6 +12,7 @@ import type { SonicBoom as SonicBoomType } from 'sonic-boom';
 // sonic-boom is CommonJS with `module.exports = SonicBoom`; its types describe a named class.
 const SonicBoom = createRequire(import.meta.url)('sonic-boom') as typeof SonicBoomType;
 
+import { describe, invalidOption } from '../core/errors.js';
 import type { Sink } from '../core/sink.js';
 
 export interface BoomOptions {
@@ -24,7 +25,14 @@ export interface BoomOptions {
 /** A sink writing newline-terminated lines through sonic-boom. */
 export function createBoomSink(target: { fd: number } | { dest: string }, options: BoomOptions = {}): Sink {
   const minLength = options.minLength ?? 4096;
-  const boom = new SonicBoom({ ...target, sync: true, minLength, mkdir: true, append: true });
+  if (!Number.isInteger(minLength) || minLength < 0) {
+    throw invalidOption('minLength', `expected a non-negative integer, got ${describe(minLength)}`);
+  }
+  const interval = options.flushIntervalMs ?? 100;
+  if (!(interval > 0))
+    throw invalidOption('flushIntervalMs', `expected a positive number, got ${describe(interval)}`);
+  const maxWrite = Math.max(16 * 1024, minLength * 2);
+  const boom = new SonicBoom({ ...target, sync: true, minLength, maxWrite, mkdir: true, append: true });
   let broken = false;
   let dirty = false;
   boom.on('error', () => {
@@ -40,7 +48,7 @@ export function createBoomSink(target: { fd: number } | { dest: string }, option
       broken = true;
     }
   };
-  const timer = minLength > 0 ? setInterval(flushSync, options.flushIntervalMs ?? 100) : undefined;
+  const timer = minLength > 0 ? setInterval(flushSync, interval) : undefined;
   timer?.unref();
 
   return {

@@ -1,0 +1,56 @@
+// `npm run bench:http [group]`: bare servers vs Canon vs peers, measured in one run.
+// Each variant runs alone on CPU 0, the load generator on CPU 1, stdout to /dev/null.
+// Variants are interleaved over several rounds; medians are reported. Two ratios:
+// req/s against the bare server, and the bare server's CPU time per request divided by
+// the variant's (the same quantity, but far less sensitive to the machine's speed drift).
+import { fileURLToPath } from 'node:url';
+import { hasTaskset, hasWrk, load, measure, median, startServer, stopServer } from '../lib/load.mjs';
+
+const script = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const NODE = process.env.BENCH_NODE ?? process.execPath;
+
+const groups = {
+  node: ['node:bare', 'node:canon', 'node:pino-http'],
+  express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
+};
+const only = process.argv[2];
+const selected = Object.entries(groups).filter(([group]) => !only || only === group);
+const variants = selected.flatMap(([, names]) => names);
+
+const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
+let port = 40100;
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const variant of variants) {
+    const child = await startServer(script, variant, ++port, NODE);
+    const url = `http://127.0.0.1:${port}/`;
+    await load(url, WARMUP);
+    const { rps, cpuUs } = await measure(child, url, SECONDS);
+    await stopServer(child);
+    results[variant].rps.push(rps);
+    results[variant].cpuUs.push(cpuUs);
+    console.error(`round ${round} ${variant}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(1)} µs CPU/req`);
+  }
+}
+
+const { stdout } = await import('node:process');
+const version = (await import('node:child_process')).execFileSync(NODE, ['--version']).toString().trim();
+stdout.write(
+  `\nNode ${version}, ${hasWrk ? 'wrk -t1 -c64' : 'autocannon -c64'}, ` +
+    `${hasTaskset ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, ` +
+    `${ROUNDS} rounds × ${SECONDS}s (medians)\n\n`,
+);
+stdout.write('| variant | req/s | req/s vs bare | CPU µs/req | CPU vs bare |\n|---|---:|---:|---:|---:|\n');
+for (const [group, names] of selected) {
+  const bare = results[`${group}:bare`];
+  for (const name of names) {
+    const rps = median(results[name].rps);
+    const cpu = median(results[name].cpuUs);
+    stdout.write(
+      `| ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${(rps / median(bare.rps)).toFixed(2)} | ` +
+        `${cpu.toFixed(1)} | ${(median(bare.cpuUs) / cpu).toFixed(2)} |\n`,
+    );
+  }
+}

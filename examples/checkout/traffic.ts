@@ -1,0 +1,43 @@
+/**
+ * The demo's traffic generator: shoppers adding items and checking out, forever or for
+ * `DEMO_REQUESTS` requests. Progress goes to stderr so stdout holds only wide events.
+ */
+const SKUS = ['sku-book', 'sku-mug', 'sku-shirt', 'sku-unknown'];
+const USERS = ['u_ada', 'u_bob', 'u_cy'];
+
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
+
+async function call(base: string, method: string, path: string, body?: unknown): Promise<number> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : undefined,
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Sends `limit` requests (Infinity: until stopped) at about `perSecond`. */
+export async function generateTraffic(
+  base: string,
+  limit: number,
+  perSecond = 8,
+): Promise<Record<number, number>> {
+  const statuses: Record<number, number> = {};
+  for (let sent = 0; sent < limit; sent++) {
+    const user = pick(USERS);
+    const roll = Math.random();
+    const status =
+      roll < 0.55
+        ? await call(base, 'POST', `/users/${user}/cart/items`, {
+            sku: pick(SKUS),
+            quantity: 1 + Math.floor(Math.random() * 3),
+          })
+        : roll < 0.7
+          ? await call(base, 'GET', `/users/${user}/cart`)
+          : await call(base, 'POST', `/users/${user}/checkout`);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
+  }
+  return statuses;
+}

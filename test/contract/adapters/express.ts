@@ -1,0 +1,39 @@
+/** The contract app on Express 5 with `canonExpress` and `canonExpressError`. */
+import http from 'node:http';
+import express from 'express';
+import { canonExpress, canonExpressError } from '../../../src/frameworks/express/index.js';
+import { listen } from '../../helpers/http.js';
+import { sleep } from '../../helpers/wait.js';
+import type { HttpAdapterEntry } from '../http.js';
+import { echo, slow, stream, thrown, usersDeepEnrich } from './shared.js';
+
+export const expressEntry: HttpAdapterEntry = {
+  name: 'express',
+  routes: true,
+  errorHandler: true,
+  async start(canon) {
+    const app = express();
+    app.use(canonExpress(canon));
+    app.get('/users/:id', async (req, res) => {
+      await usersDeepEnrich(req.params.id);
+      res.json({ id: req.params.id });
+    });
+    app.get('/throw', async () => {
+      await sleep(1);
+      throw thrown();
+    });
+    app.get('/next-error', (_req, _res, next) =>
+      next(Object.assign(new Error('passed'), { code: 'E_PASSED' })),
+    );
+    app.get('/stream', (_req, res) => stream(res));
+    app.get('/slow', (_req, res) => slow(res));
+    app.get('/echo/:n', async (req, res) => res.send(String(await echo(Number(req.params.n)))));
+    app.use(canonExpressError());
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res
+        .status(err.message === 'passed' ? 502 : 500)
+        .json(err.message === 'passed' ? { handled: true } : {});
+    });
+    return listen(http.createServer(app));
+  },
+};

@@ -1,0 +1,37 @@
+/** The contract app on plain node:http with `canonNode` and a small hand-written router. */
+import http from 'node:http';
+import { canonNode } from '../../../src/frameworks/node/index.js';
+import { listen } from '../../helpers/http.js';
+import { sleep } from '../../helpers/wait.js';
+import type { HttpAdapterEntry } from '../http.js';
+import { echo, slow, stream, thrown, usersDeepEnrich } from './shared.js';
+
+export const nodeEntry: HttpAdapterEntry = {
+  name: 'node:http',
+  routes: false,
+  errorHandler: false,
+  async start(canon) {
+    const server = http.createServer(
+      canonNode(canon, async (req, res) => {
+        const path = (req.url ?? '/').split('?')[0];
+        const user = /^\/users\/([^/]+)$/.exec(path);
+        const echoed = /^\/echo\/(\d+)$/.exec(path);
+        if (user) {
+          await usersDeepEnrich(user[1]);
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ id: user[1] }));
+        } else if (path === '/throw') {
+          await sleep(1);
+          throw thrown();
+        } else if (path === '/stream') await stream(res);
+        else if (path === '/slow') slow(res);
+        else if (echoed) res.end(String(await echo(Number(echoed[1]))));
+        else {
+          res.statusCode = 404;
+          res.end('not found');
+        }
+      }),
+    );
+    return listen(server);
+  },
+};

@@ -1,0 +1,103 @@
+import http from 'node:http';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { canonExpress, canonExpressError } from '../../src/frameworks/express/index.js';
+import { createCanon, memorySink } from '../../src/index.js';
+import { listen } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+
+async function start(build: (app: express.Express) => void) {
+  const sink = memorySink();
+  const canon = createCanon({ sinks: [sink], handleExit: false });
+  const app = express();
+  app.use(canonExpress(canon));
+  build(app);
+  const server = await listen(http.createServer(app));
+  return { sink, ...server };
+}
+
+describe('canon/express', () => {
+  it('reports the full route pattern through nested routers, for errors too', async () => {
+    const handled: string[] = [];
+    const { sink, url, close } = await start((app) => {
+      const users = express.Router();
+      users.get('/:id', (req, res) => {
+        res.json({ id: req.params.id });
+      });
+      users.get('/:id/fail', async () => {
+        throw Object.assign(new Error('denied'), { status: 403 });
+      });
+      const api = express.Router();
+      api.use('/users', users);
+      app.use('/api', api);
+      app.use(canonExpressError());
+      app.use(
+        (
+          err: Error & { status?: number },
+          _req: express.Request,
+          res: express.Response,
+          _next: express.NextFunction,
+        ) => {
+          handled.push(err.message);
+          res.status(err.status ?? 500).json({ error: err.message });
+        },
+      );
+    });
+    try {
+      expect((await fetch(`${url}/api/users/7`)).status).toBe(200);
+      const failed = await fetch(`${url}/api/users/7/fail`);
+      expect(failed.status).toBe(403);
+      expect(await failed.json()).toEqual({ error: 'denied' });
+      await waitFor(() => sink.events.length === 2);
+      expect(sink.events.map((e) => e.route)).toEqual(['/api/users/:id', '/api/users/:id/fail']);
+      expect(sink.events[1]).toMatchObject({
+        outcome: 'error',
+        status_code: 403,
+        error: { message: 'denied', status: 403 },
+      });
+      expect(handled).toEqual(['denied']);
+    } finally {
+      await close();
+    }
+  });
+
+  it("marks Express 5 async rejections even without the app's own error handler", async () => {
+    const { sink, url, close } = await start((app) => {
+      app.get('/reject', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        throw new AggregateError([new Error('one'), new Error('two')], 'both failed');
+      });
+      app.use(canonExpressError());
+    });
+    try {
+      const res = await fetch(`${url}/reject`);
+      expect(res.status).toBe(500);
+      const event = await waitFor(() => sink.events[0]);
+      expect(event.error).toMatchObject({
+        type: 'AggregateError',
+        errors: [{ message: 'one' }, { message: 'two' }],
+      });
+      expect(event.outcome).toBe('error');
+    } finally {
+      await close();
+    }
+  });
+
+  it('req.canon is the same object getWideEvent() returns', async () => {
+    const { getWideEvent } = await import('../../src/index.js');
+    let same = false;
+    const { url, close } = await start((app) => {
+      app.get('/', async (req, res) => {
+        await Promise.resolve();
+        same = getWideEvent() === req.canon;
+        res.end();
+      });
+    });
+    try {
+      await fetch(url);
+      expect(same).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+});

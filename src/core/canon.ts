@@ -93,19 +93,22 @@ export function createCanon(config: CanonConfig = {}): Canon {
     const requestId = init.requestId ?? uuidv7();
     const traceId = init.traceId ?? newTraceId();
     const spanId = newSpanId();
+    // One literal, one shape for every event; undefined slots keep the standard fields
+    // first in the output and are left out when serialized.
     const fields: Fields = {
       timestamp: isoTimestamp(Date.now()),
       kind: init.kind,
       request_id: requestId,
       trace_id: traceId,
       span_id: spanId,
+      parent_span_id: init.parentSpanId,
+      service: resolved.service,
+      version: resolved.version,
+      host: resolved.host,
     };
-    if (init.parentSpanId) fields.parent_span_id = init.parentSpanId;
-    fields.service = resolved.service;
-    if (resolved.version) fields.version = resolved.version;
-    fields.host = resolved.host;
-    if (init.fields) Object.assign(fields, init.fields);
-    fields.duration_ms = undefined; // reserved so standard fields print before user fields
+    const extra = init.fields;
+    if (extra) for (const key in extra) fields[key] = extra[key];
+    fields.duration_ms = undefined;
     fields.outcome = undefined;
     copyStatic(fields, resolved.staticFields);
     const unit = new WideEvent(owner, fields, requestId, traceId, spanId);

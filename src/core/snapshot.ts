@@ -98,14 +98,25 @@ function copyArray(items: unknown[], depth: number, walk: Walk): unknown[] {
 
 function copyPlain(value: Fields, depth: number, walk: Walk): Fields {
   const out: Fields = {};
-  const keys = Object.keys(value);
-  const length = Math.min(keys.length, walk.limits.keys);
-  for (let i = 0; i < length; i++) {
-    const key = keys[i];
+  const max = walk.limits.keys;
+  let kept = 0;
+  let seen = 0;
+  // for...in walks V8's enum cache without allocating a key array; a plain object has no
+  // enumerable inherited keys, other objects are filtered to own keys like JSON.stringify.
+  const plain = Object.getPrototypeOf(value) === Object.prototype;
+  for (const key in value) {
+    if (!plain && !Object.hasOwn(value, key)) continue;
+    if (kept === max) {
+      out['…'] = `${Object.keys(value).length - seen} more keys`;
+      break;
+    }
+    seen++;
     const copied = copy(value[key], depth + 1, walk);
-    if (copied !== undefined && key !== '__proto__') out[key] = copied;
+    if (copied !== undefined && key !== '__proto__') {
+      out[key] = copied;
+      kept++;
+    }
   }
-  if (keys.length > length) out['…'] = `${keys.length - length} more keys`;
   return out;
 }
 

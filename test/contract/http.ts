@@ -82,7 +82,7 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
         expect(event.span_id).toMatch(/^[0-9a-f]{16}$/);
         expect(event.parent_span_id).toBeUndefined();
         expect(typeof event.host).toBe('string');
-        expect(event.duration_ms).toBeGreaterThanOrEqual(1);
+        expect(event.duration_ms).toBeGreaterThan(0.5); // the route awaits a 1 ms timer
         expect(event.response_size_bytes).toBe(Buffer.byteLength(await res.text()));
         if (entry.routes) expect(event.route).toBe('/users/:id');
       });

@@ -33,13 +33,13 @@ function wrapPrototype(): void {
   proto.write = function canonCountingWrite(this: Tracked, chunk: unknown, encoding?: unknown) {
     const state = this[kResponseState];
     if (state !== undefined) state.bytes += byteLength(chunk, encoding);
-    // biome-ignore lint/complexity/noArguments: forward exactly what the caller passed
+    // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
     return write.apply(this, arguments as never);
   } as ServerResponse['write'];
   proto.end = function canonCountingEnd(this: Tracked, chunk?: unknown, encoding?: unknown) {
     const state = this[kResponseState];
     if (state !== undefined && typeof chunk !== 'function') state.bytes += byteLength(chunk, encoding);
-    // biome-ignore lint/complexity/noArguments: forward exactly what the caller passed
+    // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
     return end.apply(this, arguments as never);
   } as ServerResponse['end'];
 }

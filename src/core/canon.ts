@@ -6,10 +6,11 @@
  */
 import { type CanonConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { storage } from './context.js';
-import { lateWriteChannel, publish } from './diagnostics.js';
+import { lateWriteChannel, publish, sinkErrorChannel } from './diagnostics.js';
 import { type UnitOwner, WideEvent } from './event.js';
 import { type ExitTarget, onProcessExit } from './exit.js';
 import { newSpanId, newTraceId, uuidv7 } from './ids.js';
+import { createLogWriter, releaseLogOutput, setLatestLogOutput } from './log-output.js';
 import { deepMerge, type Fields, isPlainObject } from './paths.js';
 import { type CanonStats, createPipeline, newStats } from './pipeline.js';
 
@@ -44,7 +45,8 @@ export interface Canon {
 
 let isoCacheMs = -1;
 let isoCache = '';
-function isoTimestamp(ms: number): string {
+/** @internal ISO 8601 text of `ms`, cached for the current millisecond. */
+export function isoTimestamp(ms: number): string {
   if (ms !== isoCacheMs) {
     isoCacheMs = ms;
     isoCache = new Date(ms).toISOString();
@@ -87,7 +89,19 @@ export function createCanon(config: CanonConfig = {}): Canon {
       stats.late_writes++;
       publish(lateWriteChannel, () => ({ request_id: unit.request_id, operation, path }));
     },
+    writeLog(record) {
+      if (!closed) writeLog(record);
+    },
   };
+  const writeLog = createLogWriter({
+    sinks: resolved.sinks,
+    redact: resolved.redact,
+    limits: resolved.limits,
+    onSinkError(sink, error) {
+      stats.sink_errors++;
+      publish(sinkErrorChannel, () => ({ sink, error }));
+    },
+  });
 
   function startUnit(init: UnitInit): WideEvent {
     const requestId = init.requestId ?? uuidv7();
@@ -154,6 +168,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     async close() {
       await flushSinks();
       closed = true;
+      releaseLogOutput(owner);
       unregister();
       await Promise.allSettled(resolved.sinks.map(async (sink) => sink.close?.()));
     },
@@ -163,5 +178,6 @@ export function createCanon(config: CanonConfig = {}): Canon {
     },
   };
   if (resolved.handleExit) unregister = onProcessExit(canon);
+  setLatestLogOutput(owner);
   return canon;
 }

@@ -23,7 +23,9 @@ export const storage: AsyncLocalStorage<WideEvent> = (holder[KEY] ??= new AsyncL
  * }
  */
 export function getWideEvent(): WideEvent | undefined {
-  return storage.getStore();
+  const unit = storage.getStore();
+  // the stand-in parent restored by runWithContext has no event in this thread
+  return unit?.owner.remote ? undefined : unit;
 }
 
 /**
@@ -33,5 +35,5 @@ export function getWideEvent(): WideEvent | undefined {
  * enrich({ user: { id: 'u_1', plan: 'pro' } });
  */
 export function enrich(fields: Fields): void {
-  storage.getStore()?.enrich(fields);
+  getWideEvent()?.enrich(fields);
 }

@@ -12,7 +12,14 @@ import { deepMerge, type Fields, getAt, isPlainObject, setAt, splitPath } from '
 export interface UnitOwner {
   emit(unit: WideEvent): void;
   lateWrite(unit: WideEvent, operation: string, path?: string): void;
+  /** Writes one `canon/logger` record through the owner's sinks. */
+  writeLog(record: Fields): void;
   readonly includeStack: boolean;
+  /**
+   * True for the stand-in parent that `runWithContext` restores in another thread: it
+   * carries ids for correlation but has no event of its own.
+   */
+  readonly remote?: boolean;
 }
 
 /** Rounds milliseconds to microsecond precision. */

@@ -33,10 +33,13 @@ export interface LoggerOptions {
   maxEventLogs?: number;
 }
 
-/** A pino-style log method: `(msg)`, `(obj, msg?)` or `(err, msg?)`. */
+/**
+ * A pino-style log method: `(msg)`, `(obj, msg?)` or `(err, msg?)`. `obj` is `unknown` so
+ * that a `catch (err)` variable can be passed as is.
+ */
 export interface LogFn {
   (msg: string): void;
-  (obj: object, msg?: string): void;
+  (obj: unknown, msg?: string): void;
 }
 
 export interface Logger {

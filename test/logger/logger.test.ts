@@ -86,7 +86,13 @@ describe('line shape', () => {
     log.error(err, 'charge failed');
     log.error(err);
     log.warn({ err, attempt: 2 }, 'retrying');
-    const [first, second, third] = logs();
+    try {
+      JSON.parse('{');
+    } catch (caught) {
+      log.error(caught, 'a catch variable, typed unknown, is accepted');
+    }
+    const [first, second, third, fourth] = logs();
+    expect(fourth.err).toMatchObject({ type: 'SyntaxError', message: expect.any(String) });
     const serialized = {
       type: 'Error',
       message: 'card declined',

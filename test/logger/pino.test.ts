@@ -44,22 +44,25 @@ describe('canonMixin with real pino', () => {
     closers.push(server.close);
 
     logger.info('server started');
+    logger.info({ port: 3000 }, 'outside a unit, with fields'); // pino merges the fields into the mixin's object
     const response = await fetch(`${server.url}/orders/42`, { headers: { 'x-request-id': 'req-pino-1' } });
     expect(response.status).toBe(200);
     await canon.flush();
 
     const [event] = sink.events;
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).not.toHaveProperty('request_id');
     expect(lines[0]).not.toHaveProperty('trace_id');
-    for (const line of lines.slice(1)) {
+    expect(lines[1]).toMatchObject({ port: 3000, msg: 'outside a unit, with fields' });
+    expect(lines[1]).not.toHaveProperty('request_id');
+    for (const line of lines.slice(2)) {
       expect(line).toMatchObject({
         request_id: 'req-pino-1',
         trace_id: event.trace_id,
         span_id: event.span_id,
       });
     }
-    expect(lines[1]).toMatchObject({ level: 30, order: '42', msg: 'loading order' });
+    expect(lines[2]).toMatchObject({ level: 30, order: '42', msg: 'loading order' });
   });
 
   it('keeps a mixin of your own, after the ids', async () => {
@@ -68,14 +71,14 @@ describe('canonMixin with real pino', () => {
     const { logger, lines } = capturedPino({
       mixin: canonMixin((_obj, level) => ({ region: 'eu', lvl: level })),
     });
-    logger.info('outside');
+    logger.info({ n: 1 }, 'outside');
     await canon.run({}, (event) => {
-      logger.error('inside');
+      logger.error({ n: 2 }, 'inside');
       expect(event.request_id).toBeTruthy();
     });
-    expect(lines[0]).toMatchObject({ region: 'eu', lvl: 30 });
+    expect(lines[0]).toMatchObject({ region: 'eu', lvl: 30, n: 1 });
     expect(lines[0]).not.toHaveProperty('request_id');
-    expect(lines[1]).toMatchObject({ region: 'eu', lvl: 50, request_id: expect.any(String) });
+    expect(lines[1]).toMatchObject({ region: 'eu', lvl: 50, n: 2, request_id: expect.any(String) });
   });
 
   it('refuses a mixin that is not a function', () => {

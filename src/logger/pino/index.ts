@@ -23,8 +23,6 @@ export interface CanonMixinFields {
 /** pino calls the mixin with the line's merge object and level; it returns fields to add. */
 export type PinoMixin = (mergeObject: object, level: number, logger: unknown) => object;
 
-const NOTHING: CanonMixinFields = Object.freeze({});
-
 /**
  * A pino `mixin` adding the ids of the unit in scope. To keep a mixin of your own, pass it:
  * its fields are added after Canon's.
@@ -47,13 +45,12 @@ export function canonMixin(mixin?: PinoMixin): PinoMixin {
     throw invalidOption('canonMixin(mixin)', `expected a function, got ${describe(mixin)}`);
   }
   return function canonPinoMixin(mergeObject, level, logger): object {
+    // a fresh object on every call: pino's default merge strategy assigns the line's fields into it
     const unit = storage.getStore();
     const ids: CanonMixinFields =
       unit === undefined
-        ? NOTHING
+        ? {}
         : { request_id: unit.request_id, trace_id: unit.trace_id, span_id: unit.span_id };
-    if (mixin === undefined) return ids;
-    const own = mixin(mergeObject, level, logger);
-    return ids === NOTHING ? own : { ...ids, ...own };
+    return mixin === undefined ? ids : Object.assign(ids, mixin(mergeObject, level, logger));
   };
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { sql as drizzleSql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { pgTable, serial, text } from 'drizzle-orm/pg-core';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { type Generated, Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCanon, memorySink } from '../../src/index.js';
 import { trackDrizzle } from '../../src/tracking/drizzle/index.js';
@@ -12,7 +12,7 @@ import { createTestSchema, type TestSchema } from './pg-schema.js';
 const Cursor = createRequire(import.meta.url)('pg-cursor');
 const items = pgTable('items', { id: serial('id').primaryKey(), name: text('name').notNull() });
 interface Database {
-  items: { id: number; name: string };
+  items: { id: Generated<number>; name: string };
 }
 
 let schema: TestSchema;

@@ -1,0 +1,199 @@
+/**
+ * @module canon/sse/hub
+ * `createSseHub`: channels, per-user delivery, heartbeats, `Last-Event-ID` replay,
+ * slow-client limits, cleanup on disconnect, and an optional backplane joining the hubs
+ * of several instances. A publish is framed once and written to each client without
+ * waiting for any of them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SseBackplane } from './backplane.js';
+import { type BackplaneLink, linkBackplane } from './backplane-link.js';
+import { checkConnectOptions, type SseConnectOptions } from './connect-options.js';
+import { type CloseReason, type RequestInfo, startConnectionUnit } from './connection-event.js';
+import { Connection, type ConnectionOwner, type SseClient } from './connection.js';
+import { connectNode, connectWeb } from './endpoints.js';
+import { frameEvent, frameRetry } from './framing.js';
+import { type Delivery, type Envelope, type SseMessage, toDelivery, toEnvelope } from './message.js';
+import { resolveHubOptions, type SseHubOptions } from './options.js';
+import { Registry } from './registry.js';
+import { ReplayBuffer } from './replay-buffer.js';
+import type { Transport } from './transport.js';
+
+/** A channel publish; `userId` narrows it to that user's connections on the channel. */
+export interface SseChannelMessage extends SseMessage {
+  userId?: string;
+}
+
+export interface SseHubStats {
+  /** Open streams. */
+  clients: number;
+  /** Channels with at least one client. */
+  channels: number;
+  /** Users with at least one client. */
+  users: number;
+  /** `publish` and `publishToUser` calls accepted by this hub. */
+  events_published: number;
+  /** Clients disconnected for exceeding `maxBufferBytes`. */
+  clients_dropped: number;
+  /** Failed backplane calls (also on `diagnostics_channel` `canon:sse:backplane-error`). */
+  backplane_errors: number;
+}
+
+/** `Id` is `string`, or `Promise<string>` with a backplane (the id comes from it). */
+export interface SseHub<Id extends string | Promise<string> = string> {
+  /** Streams to a node response (node:http, Express, Fastify `reply.raw`, Koa `ctx.res`). */
+  connect(req: IncomingMessage, res: ServerResponse, options: SseConnectOptions): SseClient;
+  /** Streams as a web `Response` (Hono, fetch-style servers). */
+  response(request: Request, options: SseConnectOptions): Response;
+  /** Sends to every client of `channel`; returns the event's id. */
+  publish(channel: string, message: SseChannelMessage): Id;
+  /** Sends to every connection of `userId`, whatever its channels; returns the event's id. */
+  publishToUser(userId: string, message: SseMessage): Id;
+  stats(): SseHubStats;
+  /** Ends every stream, stops timers and the backplane subscription. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a hub. Without a backplane ids count up from the hub's start time in
+ * microseconds (so a restarted process never reuses an id); with one they come from it.
+ *
+ * @example
+ * import { createSseHub } from 'canon/sse';
+ * const hub = createSseHub({ canon, heartbeatMs: 15_000 });
+ * app.get('/events', (req, res) => hub.connect(req, res, { channels: ['orders'], userId: req.user.id }));
+ * hub.publish('orders', { event: 'order.placed', data: { id: 'o_1' } });
+ */
+export function createSseHub(options: SseHubOptions & { backplane: SseBackplane }): SseHub<Promise<string>>;
+export function createSseHub(options?: SseHubOptions & { backplane?: undefined }): SseHub<string>;
+export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<string>>;
+export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<string>> {
+  const config = resolveHubOptions(options);
+  let seq = Date.now() * 1000;
+  const buffer = new ReplayBuffer(config.replaySize, config.backplane ? undefined : seq);
+  const registry = new Registry();
+  const clients = new Set<Connection>();
+  const stats = { events_published: 0, clients_dropped: 0, backplane_errors: 0 };
+  /** Connections that wait for the backplane to be ready, with their `Last-Event-ID`. */
+  let waiting: [Connection, string | undefined][] | undefined = config.backplane ? [] : undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
+
+  const owner: ConnectionOwner & { epoch: number } = {
+    maxBufferBytes: config.maxBufferBytes,
+    epoch: 0,
+    detach(connection: Connection, reason: CloseReason) {
+      clients.delete(connection);
+      if (connection.live) registry.remove(connection);
+      if (reason === 'slow_client') stats.clients_dropped++;
+      if (clients.size === 0 && heartbeat !== undefined) heartbeat = void clearInterval(heartbeat);
+    },
+  };
+
+  function beat(): void {
+    for (const connection of clients) connection.pingIfIdle();
+    owner.epoch++;
+  }
+
+  function receive(at: number, envelope: Envelope | undefined): Delivery | undefined {
+    if (!buffer.advance(at) || envelope === undefined) return undefined;
+    const delivery = toDelivery(at, envelope);
+    buffer.push(delivery);
+    if (closing === undefined) registry.dispatch(delivery);
+    return delivery;
+  }
+
+  function goLive(connection: Connection, lastEventId: string | undefined): void {
+    if (connection.closed) return;
+    if (lastEventId) replay(connection, lastEventId);
+    connection.live = true;
+    registry.add(connection);
+  }
+
+  function replay(connection: Connection, lastEventId: string): void {
+    const from = buffer.resolve(lastEventId);
+    const missed = from === undefined ? undefined : buffer.since(from);
+    if (missed !== undefined) return connection.replay(missed);
+    const reason = from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
+    const id = buffer.head === undefined ? undefined : String(buffer.head);
+    connection.write(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId })));
+  }
+
+  function open(transport: Transport, request: RequestInfo, options: SseConnectOptions, header?: string): Connection {
+    const { channels, userId, filter } = options;
+    const unit = config.canon ? startConnectionUnit(config.canon, request, channels, userId) : undefined;
+    const lastEventId = options.lastEventId ?? header;
+    if (lastEventId) unit?.set('last_event_id', lastEventId);
+    const connection = new Connection(owner, transport, channels, userId, filter, unit);
+    clients.add(connection);
+    if (closing !== undefined) {
+      connection.end('hub_closed');
+      return connection;
+    }
+    if (heartbeat === undefined && config.heartbeatMs > 0) {
+      heartbeat = setInterval(beat, Math.max(1, config.heartbeatMs >> 1)).unref();
+    }
+    if (config.retryMs !== undefined) connection.write(frameRetry(config.retryMs));
+    if (waiting === undefined) goLive(connection, lastEventId);
+    else waiting.push([connection, lastEventId]);
+    return connection;
+  }
+
+  const link: BackplaneLink | undefined = config.backplane
+    ? linkBackplane(config.backplane, {
+        receive,
+        ready() {
+          const pending = waiting ?? [];
+          waiting = undefined;
+          for (const [connection, lastEventId] of pending) goLive(connection, lastEventId);
+        },
+        error() {
+          stats.backplane_errors++;
+        },
+      })
+    : undefined;
+
+  function send(envelope: Envelope): string | Promise<string> {
+    stats.events_published++;
+    if (link === undefined) return receive(++seq, envelope)!.id;
+    if (closing !== undefined) {
+      const rejected = Promise.reject(new Error('canon/sse: the hub is closed'));
+      rejected.catch(() => {});
+      return rejected;
+    }
+    const id = link.publish(envelope).then((at) => envelope.i ?? String(at));
+    id.catch(() => {});
+    return id;
+  }
+
+  return {
+    connect(req, res, options) {
+      const checked = checkConnectOptions(options);
+      return connectNode(req, res, (transport, request, header) => open(transport, request, checked, header));
+    },
+    response(request, options) {
+      const checked = checkConnectOptions(options);
+      return connectWeb(request, (transport, info, header) => open(transport, info, checked, header));
+    },
+    publish(channel, message) {
+      return send(toEnvelope({ channel, userId: message?.userId }, message, 'channel'));
+    },
+    publishToUser(userId, message) {
+      return send(toEnvelope({ userId }, message, 'userId'));
+    },
+    stats: () => ({
+      clients: clients.size,
+      channels: registry.channelCount,
+      users: registry.userCount,
+      ...stats,
+    }),
+    close() {
+      closing ??= (async () => {
+        for (const connection of [...clients]) connection.end('hub_closed');
+        if (heartbeat !== undefined) heartbeat = void clearInterval(heartbeat);
+        await link?.close();
+      })();
+      return closing;
+    },
+  };
+}

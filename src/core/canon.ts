@@ -13,6 +13,7 @@ import { newSpanId, newTraceId, uuidv7 } from './ids.js';
 import { createLogWriter, releaseLogOutput, setLatestLogOutput } from './log-output.js';
 import { deepMerge, type Fields, isPlainObject } from './paths.js';
 import { type CanonStats, createPipeline, newStats } from './pipeline.js';
+import { createIdResolver } from './plugin-ids.js';
 
 /** @internal How an adapter describes the unit it starts. */
 export interface UnitInit {
@@ -78,6 +79,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
   const pending = new Set<Promise<void>>();
   const emitEvent = createPipeline(resolved, stats, pending);
   const starters = resolved.plugins.filter((plugin) => plugin.onStart);
+  const idsFromPlugins = createIdResolver(resolved.plugins);
   let closed = false;
 
   const owner: UnitOwner = {
@@ -105,8 +107,9 @@ export function createCanon(config: CanonConfig = {}): Canon {
 
   function startUnit(init: UnitInit): WideEvent {
     const requestId = init.requestId ?? uuidv7();
-    const traceId = init.traceId ?? newTraceId();
-    const spanId = newSpanId();
+    const ids = idsFromPlugins?.(init);
+    const traceId = ids?.traceId ?? init.traceId ?? newTraceId();
+    const spanId = ids?.spanId ?? newSpanId();
     // One literal, one shape for every event; undefined slots keep the standard fields
     // first in the output and are left out when serialized.
     const fields: Fields = {
@@ -115,7 +118,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
       request_id: requestId,
       trace_id: traceId,
       span_id: spanId,
-      parent_span_id: init.parentSpanId,
+      parent_span_id: ids ? ids.parentSpanId : init.parentSpanId,
       service: resolved.service,
       version: resolved.version,
       host: resolved.host,
@@ -153,7 +156,11 @@ export function createCanon(config: CanonConfig = {}): Canon {
         parentSpanId: parent?.span_id,
       };
       const unit = startUnit(init);
-      if (parent) unit.fields.parent_request_id = parent.request_id;
+      if (parent) {
+        unit.fields.parent_request_id = parent.request_id;
+        // a job started inside a tenant's request belongs to that tenant (canon/tenant)
+        if (parent.tenant !== undefined) unit.fields.tenant_id = unit.tenant = parent.tenant;
+      }
       if (isPlainObject(fields)) unit.enrich(fields);
       try {
         return await storage.run(unit, () => fn(unit));

@@ -18,7 +18,7 @@ export interface ExportedContext {
   request_id: string;
   trace_id: string;
   span_id: string;
-  /** The unit's `tenant_id` field, when it has one (see `canon/tenant`). */
+  /** The unit's tenant, when it has one (see `canon/tenant`). */
   tenant_id?: string;
 }
 
@@ -56,8 +56,7 @@ export function exportContext(): ExportedContext | undefined {
     trace_id: unit.trace_id,
     span_id: unit.span_id,
   };
-  const tenant = unit.fields.tenant_id;
-  if (typeof tenant === 'string') ctx.tenant_id = tenant;
+  if (unit.tenant !== undefined) ctx.tenant_id = unit.tenant;
   return ctx;
 }
 
@@ -110,5 +109,6 @@ export function runWithContext<T>(ctx: ExportedContext | undefined, fn: () => T)
   if (tenant_id !== undefined) fields.tenant_id = tenant_id;
   const parent = new WideEvent(remoteOwner, fields, request_id, trace_id, span_id);
   parent.emitted = true; // writes to it are dropped: its event lives in the other thread
+  parent.tenant = tenant_id; // getTenant() and withTenant() work in the other thread too
   return storage.run(parent, fn);
 }

@@ -7,6 +7,26 @@
 /** Stable error codes. Add new codes here and document them in docs/errors.md. */
 export const ErrorCodes = {
   INVALID_OPTION: 'CANON_INVALID_OPTION',
+  /** No tenant in scope where one is needed (`canon/tenant`). */
+  TENANT_REQUIRED: 'TENANT_REQUIRED',
+  /** The request's tenant id failed the adapter's `tenant.validate` (`canon/tenant`). */
+  TENANT_INVALID: 'TENANT_INVALID',
+  /** Event data failed its definition's schema, or a value is not an event envelope (`canon/events`). */
+  INVALID_EVENT: 'CANON_INVALID_EVENT',
+  /** A sync call (`createEvent`, `def.read`) met a schema that validates asynchronously. */
+  ASYNC_SCHEMA: 'CANON_ASYNC_SCHEMA',
+  /** An envelope's version is newer than its definition, or no upcaster covers it. */
+  EVENT_VERSION: 'CANON_EVENT_VERSION',
+  /** `fromCloudEvent` got something that is not a CloudEvents 1.0 event. */
+  INVALID_CLOUDEVENT: 'CANON_INVALID_CLOUDEVENT',
+  /** An outbox payload is not JSON-serializable (BigInt, circular reference). */
+  OUTBOX_PAYLOAD: 'CANON_OUTBOX_PAYLOAD',
+  /** `outbox.enqueue` ran outside a transaction while `requireTransaction` is set. */
+  OUTBOX_NO_TRANSACTION: 'CANON_OUTBOX_NO_TRANSACTION',
+  /** The outbox table was migrated by a newer Canon than the one running. */
+  OUTBOX_SCHEMA_VERSION: 'CANON_OUTBOX_SCHEMA_VERSION',
+  /** A relay's `publish` did not settle within `publishTimeoutMs`. */
+  OUTBOX_PUBLISH_TIMEOUT: 'CANON_OUTBOX_PUBLISH_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -43,4 +63,45 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * A request without a usable tenant (`canon/tenant`): code `TENANT_REQUIRED` or
+ * `TENANT_INVALID`, HTTP status 400.
+ *
+ * @example
+ * try { await withTenant(pool, fn) } catch (err) {
+ *   if (err instanceof TenantError && err.code === 'TENANT_REQUIRED') ...
+ * }
+ */
+export class TenantError extends Error {
+  readonly status = 400;
+  constructor(
+    readonly code: typeof ErrorCodes.TENANT_REQUIRED | typeof ErrorCodes.TENANT_INVALID,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TenantError';
+  }
+}
+
+/**
+ * An error Canon raises at run time (not a configuration error): `code` is stable and
+ * listed in docs/errors.md; `details` carries structured context when there is some.
+ *
+ * @example
+ * try { createEvent(OrderPlaced, { total: 'x' }) } catch (err) {
+ *   if (err instanceof CanonError && err.code === 'CANON_INVALID_EVENT') console.log(err.details);
+ * }
+ */
+export class CanonError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CanonError';
+  }
 }

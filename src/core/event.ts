@@ -40,6 +40,11 @@ export class WideEvent {
   errorMarked = false;
   /** @internal Set by the HTTP lifecycle when the client went away. */
   aborted = false;
+  /**
+   * @internal The tenant of this unit (`canon/tenant`). Kept apart from the `tenant_id`
+   * field so that enriching the event with user input can never switch tenants.
+   */
+  tenant: string | undefined = undefined;
 
   /** @internal Use `createCanon(...)` and an adapter or `canon.run` to get one. */
   constructor(

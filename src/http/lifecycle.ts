@@ -12,8 +12,12 @@ import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
 import { parseTraceparent } from './traceparent.js';
 
-/** Returns the matched route pattern (`/users/:id`) once the request is done. */
-export type RouteOf = (req: IncomingMessage) => string | undefined;
+/**
+ * Returns the matched route pattern (`/users/:id`) once the request is done. It is given
+ * the `source` passed to {@link startHttpUnit}: the request itself, or the framework's
+ * context object (Koa's `ctx`, Hono's `c`).
+ */
+export type RouteOf<S = IncomingMessage> = (source: S) => string | undefined;
 
 /** Status recorded when the client goes away before the response ends (nginx's 499). */
 export const CLIENT_CLOSED_REQUEST = 499;
@@ -21,11 +25,22 @@ export const CLIENT_CLOSED_REQUEST = 499;
 interface HttpState extends BodyCounter {
   unit: WideEvent;
   req: IncomingMessage;
-  routeOf?: RouteOf;
+  routeOf: RouteOf<unknown> | undefined;
+  source: unknown;
 }
 
-function hasNoBody(method: string | undefined, status: number): boolean {
+/** True for responses that carry no body whatever was written (HEAD, 204, 304). */
+export function hasNoBody(method: string | undefined, status: number): boolean {
   return method === 'HEAD' || status === 204 || status === 304;
+}
+
+/**
+ * The response went out whole: flushed, or ended on a connection that is still up (the
+ * responses of `fastify.inject()` / light-my-request end on a stand-in socket that never
+ * flushes). Ended but not flushed on a dead connection means the client left first.
+ */
+function completed(res: ServerResponse): boolean {
+  return res.writableFinished || (res.writableEnded && res.socket?.destroyed === false);
 }
 
 function onResponseClose(this: ServerResponse): void {
@@ -34,7 +49,7 @@ function onResponseClose(this: ServerResponse): void {
   const { unit, req, routeOf } = state;
   if (unit.emitted) return;
   const fields = unit.fields;
-  if (this.writableFinished) {
+  if (completed(this)) {
     fields.status_code = this.statusCode;
   } else if (unit.errorMarked) {
     fields.status_code = Math.max(this.statusCode, 500); // the server gave up mid-response
@@ -45,7 +60,7 @@ function onResponseClose(this: ServerResponse): void {
   fields.response_size_bytes = hasNoBody(req.method, this.statusCode) ? 0 : state.bytes;
   if (fields.route === undefined && routeOf) {
     try {
-      fields.route = routeOf(req);
+      fields.route = routeOf(state.source);
     } catch {
       // the route is a nice-to-have; the event must still go out
     }
@@ -54,39 +69,72 @@ function onResponseClose(this: ServerResponse): void {
 }
 
 /**
- * Starts the unit of work for one request and arranges its single emit.
+ * Starts the unit of work of one request from its parts (shared by the node:http
+ * lifecycle below and the fetch-style one): method, path without the query string,
+ * user agent, request id and W3C trace context.
  *
  * @example
- * const event = startHttpUnit(canon, req, res, (req) => req.route?.path);
- * storage.run(event, next);
+ * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader);
  */
-export function startHttpUnit(
+export function startRequestUnit(
   canon: Canon,
-  req: IncomingMessage,
-  res: ServerResponse,
-  routeOf?: RouteOf,
+  method: string | undefined,
+  url: string,
+  userAgent: string | undefined | null,
+  requestIdHeader: string | string[] | undefined | null,
+  traceparentHeader: string | string[] | undefined | null,
 ): WideEvent {
-  const headers = req.headers;
-  const url = req.url ?? '/';
   const query = url.indexOf('?');
   const fields: Fields = {
-    method: req.method,
+    method,
     path: query === -1 ? url : url.slice(0, query),
     route: undefined,
     status_code: undefined,
     response_size_bytes: undefined,
   };
-  if (headers['user-agent'] !== undefined) fields.user_agent = headers['user-agent'];
-  const trace = parseTraceparent(headers.traceparent);
-  const unit = canon.startUnit({
+  if (typeof userAgent === 'string') fields.user_agent = userAgent;
+  const trace = parseTraceparent(traceparentHeader);
+  return canon.startUnit({
     kind: 'http',
-    requestId: resolveRequestId(headers[REQUEST_ID_HEADER]),
+    requestId: resolveRequestId(requestIdHeader),
     traceId: trace?.traceId,
     parentSpanId: trace?.parentSpanId,
     fields,
   });
+}
+
+/**
+ * Starts the unit of work for one request and arranges its single emit. `routeOf`, when
+ * given, is called with `source` (default: `req`) as the response closes.
+ *
+ * @example
+ * const event = startHttpUnit(canon, req, res, (req) => req.route?.path);
+ * storage.run(event, next);
+ */
+export function startHttpUnit<S = IncomingMessage>(
+  canon: Canon,
+  req: IncomingMessage,
+  res: ServerResponse,
+  routeOf?: RouteOf<S>,
+  source?: S,
+): WideEvent {
+  const headers = req.headers;
+  const unit = startRequestUnit(
+    canon,
+    req.method,
+    req.url ?? '/',
+    headers['user-agent'],
+    headers[REQUEST_ID_HEADER],
+    headers.traceparent,
+  );
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
-  trackResponse<HttpState>(res, { unit, req, routeOf, bytes: 0 });
+  trackResponse<HttpState>(res, {
+    unit,
+    req,
+    routeOf: routeOf as RouteOf<unknown> | undefined,
+    source: source ?? req,
+    bytes: 0,
+  });
   res.on('close', onResponseClose);
   return unit;
 }

@@ -1,5 +1,12 @@
 import { expressEntry } from './adapters/express.js';
+import { fastifyEntry } from './adapters/fastify.js';
+import { honoEntry } from './adapters/hono.js';
+import { koaEntry } from './adapters/koa.js';
 import { nodeEntry } from './adapters/node.js';
 import { describeHttpContract } from './http.js';
+import { describeTenantContract } from './tenant.js';
 
-for (const entry of [expressEntry, nodeEntry]) describeHttpContract(entry);
+for (const entry of [expressEntry, nodeEntry, fastifyEntry, honoEntry, koaEntry]) {
+  describeHttpContract(entry);
+  describeTenantContract(entry);
+}

@@ -12,11 +12,17 @@
  * - `GET /stream`     writes three 1,000-byte chunks with pauses, then ends.
  * - `GET /slow`       writes one chunk, then waits 5 s (clients abort it).
  * - `GET /echo/:n`    enriches `echo.n` before and after random pauses, answers `n`.
+ * - `GET /tenant`     answers `{ tenant: getTenant() ?? null }` after random pauses.
+ * - `POST /body`      reads the JSON body `{ n }` the framework's usual way, then sets
+ *                     `body.n` through `getWideEvent()`, answers `{ n, request_id }`.
  * - anything else     the framework's own 404.
+ *
+ * `start(canon, options)` passes `options` (`{ tenant }`...) to the adapter unchanged.
  */
 import { describe, expect, it } from 'vitest';
+import type { HttpAdapterOptions } from '../../src/http/options.js';
 import { type Canon, createCanon, type MemorySink, memorySink } from '../../src/index.js';
-import { abortAfterFirstChunk } from '../helpers/http.js';
+import { abortAfterFirstChunk, postInTwoChunks } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 export interface ContractApp {
@@ -30,16 +36,20 @@ export interface HttpAdapterEntry {
   routes: boolean;
   /** The framework has an error handler errors can be passed to. */
   errorHandler: boolean;
-  start(canon: Canon): Promise<ContractApp>;
+  start(canon: Canon, options?: HttpAdapterOptions): Promise<ContractApp>;
 }
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-async function withApp(entry: HttpAdapterEntry, test: (app: ContractApp, sink: MemorySink) => Promise<void>) {
+export async function withApp(
+  entry: HttpAdapterEntry,
+  test: (app: ContractApp, sink: MemorySink) => Promise<void>,
+  options?: HttpAdapterOptions,
+) {
   const sink = memorySink();
   const canon = createCanon({ service: 'contract', sinks: [sink], handleExit: false });
-  const app = await entry.start(canon);
+  const app = await entry.start(canon, options);
   try {
     await test(app, sink);
   } finally {
@@ -47,7 +57,7 @@ async function withApp(entry: HttpAdapterEntry, test: (app: ContractApp, sink: M
   }
 }
 
-async function eventFor(sink: MemorySink, requestId: string) {
+export async function eventFor(sink: MemorySink, requestId: string) {
   const event = await waitFor(() => sink.events.find((e) => e.request_id === requestId), 5_000, requestId);
   await sleep(30); // a second emit would arrive by now
   expect(sink.events.filter((e) => e.request_id === requestId)).toHaveLength(1);
@@ -160,6 +170,7 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
         expect(res.status).toBe(404);
         const event = await eventFor(sink, res.headers.get('x-request-id')!);
         expect(event).toMatchObject({ status_code: 404, outcome: 'success', path: '/no/such/route' });
+        expect(event.route).toBeUndefined();
       });
     });
 
@@ -179,6 +190,19 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
         const event = await eventFor(sink, res.headers.get('x-request-id')!);
         expect(event.response_size_bytes).toBe(3000);
         expect(event.outcome).toBe('success');
+      });
+    });
+
+    it('keeps the context after the request body was read in a later event', async () => {
+      await withApp(entry, async (app, sink) => {
+        const res = await postInTwoChunks(`${app.url}/body`, JSON.stringify({ n: 7 }), {
+          'x-request-id': 'with-body',
+        });
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.body)).toEqual({ n: 7, request_id: 'with-body' });
+        const event = await eventFor(sink, 'with-body');
+        expect(event).toMatchObject({ method: 'POST', path: '/body', status_code: 200, body: { n: 7 } });
+        if (entry.routes) expect(event.route).toBe('/body');
       });
     });
 

@@ -33,3 +33,50 @@ export function abortAfterFirstChunk(url: string, headers: Record<string, string
     });
   });
 }
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * POSTs `body` as JSON in two halves with a pause between them, so the server reads the
+ * end of the body in a later event than the headers (where frameworks lose async context).
+ */
+export function postInTwoChunks(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+  pauseMs = 30,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    const half = Math.floor(body.length / 2);
+    req.write(body.slice(0, half));
+    setTimeout(() => req.end(body.slice(half)), pauseMs);
+  });
+}

@@ -2,7 +2,7 @@ import http from 'node:http';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { canonExpress, canonExpressError } from '../../src/frameworks/express/index.js';
-import { createCanon, memorySink } from '../../src/index.js';
+import { CanonOptionError, createCanon, memorySink } from '../../src/index.js';
 import { listen } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -99,5 +99,13 @@ describe('canon/express', () => {
     } finally {
       await close();
     }
+  });
+
+  it('throws a CanonOptionError at setup for a bad canon or option', () => {
+    expect(() => canonExpress(null as never)).toThrow(CanonOptionError);
+    expect(() => canonExpress(null as never)).toThrow(/`canonExpress\(canon\)`/);
+    const canon = createCanon({ handleExit: false });
+    expect(() => canonExpress(canon, [] as never)).toThrow(/`canonExpress\(options\)`/);
+    expect(() => canonExpress(canon, { tenant: null } as never)).toThrow(/`tenant`/);
   });
 });

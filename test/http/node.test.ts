@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { canonNode } from '../../src/frameworks/node/index.js';
-import { createCanon, memorySink } from '../../src/index.js';
+import { CanonOptionError, createCanon, memorySink } from '../../src/index.js';
 import { listen } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -75,5 +75,17 @@ describe('canon/node', () => {
     } finally {
       await close();
     }
+  });
+
+  it('throws a CanonOptionError at setup for a bad canon, handler or option', () => {
+    const canon = createCanon({ handleExit: false });
+    const handler = () => {};
+    expect(() => canonNode(undefined as never, handler)).toThrow(CanonOptionError);
+    expect(() => canonNode(undefined as never, handler)).toThrow(/`canonNode\(canon\)`/);
+    expect(() => canonNode(canon, 'handler' as never)).toThrow(/`canonNode\(handler\)`/);
+    expect(() => canonNode(canon, handler, { tenant: { header: '' } })).toThrow(/`tenant\.header`/);
+    expect(() => canonNode(canon, handler, { tenants: {} } as never)).toThrow(
+      /`tenants`: unknown option of canonNode/,
+    );
   });
 });

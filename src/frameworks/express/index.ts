@@ -1,6 +1,6 @@
 /**
  * @module canon/express
- * Express adapter: `app.use(canonExpress(canon))` first, `app.use(canonExpressError())`
+ * Express adapter: `app.use(canonExpress(canon, options?))` first, `app.use(canonExpressError())`
  * after the routes. One wide event per request on `req.canon`; `route` includes the
  * router's mount path (`/api/users/:id`). Works with Express 4 and 5.
  */
@@ -9,6 +9,8 @@ import type { Canon } from '../../core/canon.js';
 import { getWideEvent, storage } from '../../core/context.js';
 import type { WideEvent } from '../../core/event.js';
 import { startHttpUnit } from '../../http/lifecycle.js';
+import { type HttpAdapterOptions, resolveAdapterOptions } from '../../http/options.js';
+import { enterTenant, refuseRequest } from '../../http/tenant.js';
 
 declare global {
   namespace Express {
@@ -45,20 +47,29 @@ function expressRoute(req: unknown): string | undefined {
   return (req as RouteHolder)[kRoutePattern];
 }
 
+/** Options of {@link canonExpress}. */
+export type CanonExpressOptions = HttpAdapterOptions;
+
 /**
- * The request middleware: mount it before everything else.
+ * The request middleware: mount it before everything else. Invalid arguments throw a
+ * `CanonOptionError` here, never on a request.
  *
  * @example
  * const app = express();
- * app.use(canonExpress(canon));
+ * app.use(canonExpress(canon, { tenant: { header: 'x-tenant-id' } }));
  * app.get('/users/:id', (req, res) => { req.canon.set('user.id', req.params.id); res.json({}); });
  * app.use(canonExpressError());
  */
-export function canonExpress(canon: Canon): RequestHandler {
+export function canonExpress(canon: Canon, options?: CanonExpressOptions): RequestHandler {
+  const { tenant } = resolveAdapterOptions('canonExpress', canon, options);
   return function canonExpressMiddleware(req: Request, res: Response, next: NextFunction): void {
     const unit = startHttpUnit(canon, req, res, expressRoute);
     req.canon = unit;
     Object.defineProperty(req, 'route', routeProperty);
+    if (tenant !== undefined) {
+      const refused = enterTenant(tenant, unit, req.headers[tenant.header]);
+      if (refused !== undefined) return refuseRequest(res, refused);
+    }
     storage.run(unit, next);
   };
 }

@@ -4,33 +4,43 @@ import { canonNode } from '../../../src/frameworks/node/index.js';
 import { listen } from '../../helpers/http.js';
 import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
-import { echo, slow, stream, thrown, usersDeepEnrich } from './shared.js';
+import { afterBody, echo, readJson, slow, stream, tenantEcho, thrown, usersDeepEnrich } from './shared.js';
+
+function json(res: http.ServerResponse, body: unknown): void {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify(body));
+}
 
 export const nodeEntry: HttpAdapterEntry = {
   name: 'node:http',
   routes: false,
   errorHandler: false,
-  async start(canon) {
+  async start(canon, options) {
     const server = http.createServer(
-      canonNode(canon, async (req, res) => {
-        const path = (req.url ?? '/').split('?')[0];
-        const user = /^\/users\/([^/]+)$/.exec(path);
-        const echoed = /^\/echo\/(\d+)$/.exec(path);
-        if (user) {
-          await usersDeepEnrich(user[1]);
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ id: user[1] }));
-        } else if (path === '/throw') {
-          await sleep(1);
-          throw thrown();
-        } else if (path === '/stream') await stream(res);
-        else if (path === '/slow') slow(res);
-        else if (echoed) res.end(String(await echo(Number(echoed[1]))));
-        else {
-          res.statusCode = 404;
-          res.end('not found');
-        }
-      }),
+      canonNode(
+        canon,
+        async (req, res) => {
+          const path = (req.url ?? '/').split('?')[0];
+          const user = /^\/users\/([^/]+)$/.exec(path);
+          const echoed = /^\/echo\/(\d+)$/.exec(path);
+          if (user) {
+            await usersDeepEnrich(user[1]);
+            json(res, { id: user[1] });
+          } else if (path === '/throw') {
+            await sleep(1);
+            throw thrown();
+          } else if (path === '/stream') await stream(res);
+          else if (path === '/slow') slow(res);
+          else if (echoed) res.end(String(await echo(Number(echoed[1]))));
+          else if (path === '/tenant') json(res, await tenantEcho());
+          else if (path === '/body' && req.method === 'POST') json(res, await afterBody(await readJson(req)));
+          else {
+            res.statusCode = 404;
+            res.end('not found');
+          }
+        },
+        options,
+      ),
     );
     return listen(server);
   },

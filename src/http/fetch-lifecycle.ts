@@ -1,0 +1,53 @@
+/**
+ * @module canon/http/fetch-lifecycle
+ * The request lifecycle where there are no node:http objects to watch (Hono's
+ * `app.request()` in tests, Bun, Deno, edge runtimes): the unit starts from the fetch
+ * `Request` and ends once the handler has produced its `Response`. Without a socket,
+ * client aborts are not seen, and `response_size_bytes` comes from `content-length` when
+ * the response has one.
+ */
+import type { Canon } from '../core/canon.js';
+import type { WideEvent } from '../core/event.js';
+import { hasNoBody, startRequestUnit } from './lifecycle.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+/**
+ * Starts the unit of a fetch-style request; `path` is the URL's path.
+ *
+ * @example
+ * const unit = startFetchUnit(canon, c.req.raw, c.req.path);
+ */
+export function startFetchUnit(canon: Canon, request: Request, path: string): WideEvent {
+  const headers = request.headers;
+  return startRequestUnit(
+    canon,
+    request.method,
+    path,
+    headers.get('user-agent'),
+    headers.get(REQUEST_ID_HEADER),
+    headers.get('traceparent'),
+  );
+}
+
+/**
+ * Records the response on the unit and emits its event.
+ *
+ * @example
+ * await next();
+ * endFetchUnit(unit, c.req.method, c.res, routeOf(c));
+ */
+export function endFetchUnit(
+  unit: WideEvent,
+  method: string,
+  response: Response,
+  route: string | undefined,
+): void {
+  const fields = unit.fields;
+  const status = response.status;
+  fields.status_code = status;
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (hasNoBody(method, status)) fields.response_size_bytes = 0;
+  else if (Number.isInteger(length) && length >= 0) fields.response_size_bytes = length;
+  if (fields.route === undefined) fields.route = route;
+  unit.end();
+}

@@ -11,7 +11,7 @@
 export type { Canon } from './core/canon.js';
 export { createCanon } from './core/canon.js';
 export { type ExportedContext, exportContext, runWithContext } from './core/carry.js';
-export type { CanonConfig, CanonPlugin } from './core/config.js';
+export type { CanonConfig, CanonPlugin, UnitIds, UnitStart } from './core/config.js';
 export { enrich, getWideEvent } from './core/context.js';
 export { CanonOptionError, type ErrorCode, ErrorCodes } from './core/errors.js';
 export { WideEvent } from './core/event.js';

@@ -15,13 +15,39 @@ import { type Fields, isPlainObject } from './paths.js';
 import { checkSinks, type Sink } from './sink.js';
 import { DEFAULT_LIMITS, type Limits } from './snapshot.js';
 
+/** What a plugin's `ids` hook learns about a unit that is starting. */
+export interface UnitStart {
+  readonly kind: string;
+  /** From the incoming `traceparent` or the parent unit, when there is one. */
+  readonly traceId?: string;
+  readonly parentSpanId?: string;
+  /** The adapter's fields (`method`, `path`, ...). */
+  readonly fields?: Readonly<Fields>;
+}
+
+/** Trace ids a plugin supplies for a unit: lowercase hex, 32 and 16 digits, not all zeros. */
+export interface UnitIds {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+}
+
 /** An integration hooked into every unit of work (OpenTelemetry, tracking, ...). */
 export interface CanonPlugin {
   name: string;
+  /**
+   * Called before a unit's event is built. Returning ids makes them the event's
+   * `trace_id`, `span_id` and `parent_span_id` (the first plugin returning valid ids wins);
+   * returning undefined keeps Canon's own.
+   */
+  ids?(unit: UnitStart): UnitIds | undefined;
   /** Called when a unit starts, with its handle, inside its context. */
   onStart?(event: WideEvent): void;
-  /** Called with the finalized, redacted copy before validation; may add fields to it. */
-  onFinalize?(event: Fields): void;
+  /**
+   * Called with the finalized, redacted copy before validation; may add fields to it.
+   * `unit` is the handle the copy was made from.
+   */
+  onFinalize?(event: Fields, unit: WideEvent): void;
 }
 
 export interface CanonConfig {
@@ -93,12 +119,12 @@ function checkPlugins(plugins: unknown): CanonPlugin[] {
     if (!isPlainObject(plugin) && (plugin === null || typeof plugin !== 'object')) {
       throw invalidOption(
         `plugins[${i}]`,
-        `expected { name, onStart?, onFinalize? }, got ${describe(plugin)}`,
+        `expected { name, ids?, onStart?, onFinalize? }, got ${describe(plugin)}`,
       );
     }
     const p = plugin as CanonPlugin;
     if (typeof p.name !== 'string') throw invalidOption(`plugins[${i}].name`, 'expected a string');
-    for (const hook of ['onStart', 'onFinalize'] as const) {
+    for (const hook of ['ids', 'onStart', 'onFinalize'] as const) {
       if (p[hook] !== undefined && typeof p[hook] !== 'function') {
         throw invalidOption(`plugins[${i}].${hook}`, 'expected a function');
       }

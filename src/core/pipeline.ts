@@ -108,7 +108,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
       redact?.(event);
       for (const plugin of finalizers) {
         try {
-          plugin.onFinalize!(event);
+          plugin.onFinalize!(event, unit);
         } catch {
           // a plugin must not cost the event
         }

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { type CanonPlugin, createCanon, memorySink } from '../../src/index.js';
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN = '00f067aa0ba902b7';
+const PARENT = '1111111111111111';
+
+function canonWith(...plugins: CanonPlugin[]) {
+  const sink = memorySink();
+  return { sink, canon: createCanon({ sinks: [sink], handleExit: false, plugins }) };
+}
+
+describe('plugin ids hook', () => {
+  it('lets a plugin supply trace_id, span_id and parent_span_id, consistent on the handle', async () => {
+    const seen: unknown[] = [];
+    const { sink, canon } = canonWith({
+      name: 'ids',
+      ids: (unit) => {
+        seen.push(unit);
+        return { traceId: TRACE, spanId: SPAN, parentSpanId: PARENT };
+      },
+    });
+    const handle = await canon.run({ kind: 'job' }, (event) => event);
+    expect(sink.events[0]).toMatchObject({ trace_id: TRACE, span_id: SPAN, parent_span_id: PARENT });
+    expect([handle.trace_id, handle.span_id]).toEqual([TRACE, SPAN]);
+    expect(seen[0]).toMatchObject({ kind: 'job' });
+  });
+
+  it('replaces the parent too: ids without parentSpanId leave none', async () => {
+    const { sink, canon } = canonWith({ name: 'ids', ids: () => ({ traceId: TRACE, spanId: SPAN }) });
+    await canon.run({}, async () => {
+      await canon.run({}, () => {}); // a child would otherwise get parent_span_id
+    });
+    expect(sink.events.map((e) => e.parent_span_id)).toEqual([undefined, undefined]);
+  });
+
+  it('ignores invalid ids and throwing plugins; the first valid answer wins', async () => {
+    const { sink, canon } = canonWith(
+      {
+        name: 'throws',
+        ids: () => {
+          throw new Error('boom');
+        },
+      },
+      { name: 'upper-case', ids: () => ({ traceId: TRACE.toUpperCase(), spanId: SPAN }) },
+      { name: 'zeros', ids: () => ({ traceId: '0'.repeat(32), spanId: SPAN }) },
+      { name: 'bad-parent', ids: () => ({ traceId: TRACE, spanId: SPAN, parentSpanId: 'x' }) },
+      { name: 'none', ids: () => undefined },
+      { name: 'good', ids: () => ({ traceId: TRACE, spanId: 'abcdefabcdefabcd' }) },
+      { name: 'later', ids: () => ({ traceId: TRACE, spanId: SPAN }) },
+    );
+    await canon.run({}, () => {});
+    expect(sink.events[0]).toMatchObject({ trace_id: TRACE, span_id: 'abcdefabcdefabcd' });
+  });
+
+  it('passes the handle to onFinalize along with the redacted copy', async () => {
+    const calls: [unknown, unknown][] = [];
+    const { canon } = canonWith({
+      name: 'fin',
+      onFinalize: (copy, unit) => calls.push([copy.span_id, unit]),
+    });
+    const handle = await canon.run({}, (event) => event);
+    expect(calls).toEqual([[handle.span_id, handle]]);
+  });
+
+  it('refuses a plugin whose ids hook is not a function', () => {
+    expect(() => createCanon({ plugins: [{ name: 'x', ids: 5 as never }], handleExit: false })).toThrow(
+      /`plugins\[0\]\.ids`/,
+    );
+  });
+});

@@ -156,7 +156,11 @@ export function createCanon(config: CanonConfig = {}): Canon {
         parentSpanId: parent?.span_id,
       };
       const unit = startUnit(init);
-      if (parent) unit.fields.parent_request_id = parent.request_id;
+      if (parent) {
+        unit.fields.parent_request_id = parent.request_id;
+        // a job started inside a tenant's request belongs to that tenant (canon/tenant)
+        if (parent.tenant !== undefined) unit.fields.tenant_id = unit.tenant = parent.tenant;
+      }
       if (isPlainObject(fields)) unit.enrich(fields);
       try {
         return await storage.run(unit, () => fn(unit));

@@ -131,7 +131,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
       return connection;
     }
     if (heartbeat === undefined && config.heartbeatMs > 0) {
-      heartbeat = setInterval(beat, Math.max(1, config.heartbeatMs >> 1)).unref();
+      heartbeat = setInterval(beat, Math.max(1, config.heartbeatMs >> 1));
     }
     if (config.retryMs !== undefined) connection.write(frameRetry(config.retryMs));
     if (waiting === undefined) goLive(connection, lastEventId);

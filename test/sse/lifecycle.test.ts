@@ -1,0 +1,170 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { canonNode } from '../../src/frameworks/node/index.js';
+import { createCanon, memorySink } from '../../src/index.js';
+import { createSseHub, type SseHub } from '../../src/sse/index.js';
+import { listen } from '../helpers/http.js';
+import { sleep, waitFor } from '../helpers/wait.js';
+import { collect, rawClient, serveHub } from './helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
+  const hub = createSseHub(options) as SseHub;
+  const server = await serveHub(hub);
+  cleanups.push(() => server.close(), () => hub.close());
+  return { hub, url: server.url };
+}
+
+const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+describe('canon/sse connection lifecycle', () => {
+  it('sends `: ping` comments on idle connections', async () => {
+    const { url } = await setup({ heartbeatMs: 40 });
+    const client = rawClient(`${url}/?channels=a`);
+    cleanups.push(() => client.close());
+    await waitFor(() => client.parsed().comments.length >= 3, 2_000, 'three pings');
+    expect(client.parsed().comments.every((c) => c === 'ping')).toBe(true);
+    expect(client.parsed().events).toEqual([]);
+  });
+
+  it('does not ping a connection that keeps receiving events', async () => {
+    const { hub, url } = await setup({ heartbeatMs: 400 });
+    const client = rawClient(`${url}/?channels=a`);
+    cleanups.push(() => client.close());
+    await client.response;
+    for (let i = 0; i < 12; i++) {
+      hub.publish('a', { data: i });
+      await sleep(40);
+    }
+    expect(client.parsed().events).toHaveLength(12);
+    expect(client.parsed().comments).toEqual([]);
+  });
+
+  it('leaves no client, channel, user or timer behind when clients disconnect', async () => {
+    const timersBefore = activeTimers();
+    const { hub, url } = await setup({ heartbeatMs: 30 });
+    const raw = rawClient(`${url}/?channels=a,b&user=alice`);
+    const source = collect(`${url}/?channels=b&user=bob`);
+    await raw.response;
+    await source.opened;
+    await waitFor(() => hub.stats().clients === 2);
+    expect(hub.stats()).toMatchObject({ clients: 2, channels: 2, users: 2 });
+    expect(activeTimers()).toBe(timersBefore + 1); // one heartbeat timer for the whole hub
+    raw.close();
+    source.source.close();
+    await waitFor(() => hub.stats().clients === 0, 2_000, 'disconnects');
+    expect(hub.stats()).toMatchObject({ clients: 0, channels: 0, users: 0 });
+    await waitFor(() => activeTimers() === timersBefore, 2_000, 'timers released');
+    hub.publish('a', { data: 'nobody listens' }); // must not throw or write anywhere
+  });
+
+  it('drops a client that stops reading while the others keep receiving', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const { hub, url } = await setup({ canon, maxBufferBytes: 256 * 1024 });
+    const stalled = rawClient(`${url}/?channels=big`);
+    (await stalled.response).pause(); // stops reading: the socket buffers fill, then the hub's
+    cleanups.push(() => stalled.close());
+    const reader = collect(`${url}/?channels=big`);
+    cleanups.push(() => reader.source.close());
+    await reader.opened;
+    await waitFor(() => hub.stats().clients === 2);
+    const payload = 'x'.repeat(64 * 1024);
+    let published = 0;
+    let slowestPublishMs = 0;
+    while (hub.stats().clients_dropped === 0 && published < 3_000) {
+      const started = performance.now();
+      hub.publish('big', { data: payload });
+      slowestPublishMs = Math.max(slowestPublishMs, performance.now() - started);
+      published++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(hub.stats()).toMatchObject({ clients: 1, clients_dropped: 1 });
+    expect(slowestPublishMs).toBeLessThan(50);
+    hub.publish('big', { data: 'after the drop' });
+    await waitFor(() => reader.received.length === published + 1, 20_000, 'the reader to get everything');
+    expect(reader.received.at(-1)!.data).toBe('after the drop');
+    await waitFor(() => sink.events.length === 1);
+    expect(sink.events[0]).toMatchObject({ kind: 'sse', close_reason: 'slow_client', channels: ['big'] });
+  });
+
+  it('emits one wide event per connection with request id, trace and totals', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false, service: 'sse-test' });
+    const { hub, url } = await setup({ canon, retryMs: 1_000 });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const client = rawClient(`${url}/stream?channels=a,b&user=alice`, {
+      'x-request-id': 'req-sse-1',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      'user-agent': 'sse-test-agent',
+      'last-event-id': 'nope',
+    });
+    await client.response;
+    await waitFor(() => hub.stats().clients === 1);
+    hub.publish('a', { data: { n: 1 } });
+    hub.publish('b', { data: 'two' });
+    hub.publish('c', { data: 'not for this client' });
+    await waitFor(() => client.parsed().events.length === 3); // reset + 2
+    client.close();
+    await waitFor(() => sink.events.length === 1);
+    expect(sink.events[0]).toMatchObject({
+      kind: 'sse',
+      service: 'sse-test',
+      request_id: 'req-sse-1',
+      trace_id: traceId,
+      parent_span_id: '00f067aa0ba902b7',
+      method: 'GET',
+      path: '/stream',
+      user_agent: 'sse-test-agent',
+      channels: ['a', 'b'],
+      user: { id: 'alice' },
+      last_event_id: 'nope',
+      events_sent: 2,
+      replayed_events: 0,
+      bytes_sent: Buffer.byteLength(client.text()),
+      close_reason: 'client',
+      outcome: 'success',
+    });
+    expect(sink.events[0].duration_ms).toBeGreaterThan(0);
+  });
+
+  it('is a child of the request event when an HTTP adapter wraps the handler', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const hub = createSseHub({ canon });
+    const server = await listen(
+      http.createServer(canonNode(canon, (req, res) => hub.connect(req, res, { channels: ['a'] }))),
+    );
+    cleanups.push(() => server.close(), () => hub.close());
+    const client = rawClient(server.url, { 'x-request-id': 'outer-1' });
+    await client.response;
+    await waitFor(() => hub.stats().clients === 1);
+    client.close();
+    await waitFor(() => sink.events.length === 2);
+    const sse = sink.events.find((e) => e.kind === 'sse')!;
+    const http_ = sink.events.find((e) => e.kind === 'http')!;
+    expect(http_.request_id).toBe('outer-1');
+    expect(sse).toMatchObject({ parent_request_id: 'outer-1', trace_id: http_.trace_id, parent_span_id: http_.span_id });
+  });
+
+  it('hub.close() ends every stream and refuses new ones the same way', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const { hub, url } = await setup({ canon, heartbeatMs: 20 });
+    const clients = [rawClient(`${url}/?channels=a`), rawClient(`${url}/?channels=b`)];
+    await Promise.all(clients.map((c) => c.response));
+    await waitFor(() => hub.stats().clients === 2);
+    await hub.close();
+    await Promise.all(clients.map((c) => c.ended));
+    expect(hub.stats().clients).toBe(0);
+    const late = rawClient(`${url}/?channels=a`);
+    expect((await late.response).statusCode).toBe(200);
+    await late.ended; // ended at once: EventSource reconnects, e.g. to another instance
+    await waitFor(() => sink.events.length === 3);
+    expect(sink.events.map((e) => e.close_reason)).toEqual(['hub_closed', 'hub_closed', 'hub_closed']);
+  });
+});

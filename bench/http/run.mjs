@@ -15,6 +15,8 @@ const NODE = process.env.BENCH_NODE ?? process.execPath;
 const groups = {
   node: ['node:bare', 'node:canon', 'node:pino-http'],
   express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
+  fastify: ['fastify:bare', 'fastify:canon', 'fastify:logger'],
+  hono: ['hono:bare', 'hono:canon'],
 };
 const only = process.argv[2];
 const selected = Object.entries(groups).filter(([group]) => !only || only === group);

@@ -27,6 +27,26 @@ async function expressApp(setup) {
   return app;
 }
 
+async function fastifyApp(options, setup) {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify(options);
+  await setup(app);
+  app.get('/', (_request, reply) => {
+    reply.header('content-type', 'application/json').send(BODY);
+  });
+  await app.ready();
+  return app.server;
+}
+
+async function honoServer(setup) {
+  const { Hono } = await import('hono');
+  const { createAdaptorServer } = await import('@hono/node-server');
+  const app = new Hono();
+  await setup(app);
+  app.get('/', (c) => c.body(BODY, 200, { 'content-type': 'application/json' }));
+  return createAdaptorServer({ fetch: app.fetch });
+}
+
 const variants = {
   'node:bare': async () => http.createServer(handler),
   'node:canon': async () => {
@@ -58,6 +78,20 @@ const variants = {
     const { evlog } = await import('evlog/express');
     initLogger({ env: { service: 'bench' } });
     return http.createServer(await expressApp((app) => app.use(evlog())));
+  },
+  'fastify:bare': async () => fastifyApp({}, () => {}),
+  'fastify:canon': async () => {
+    const { canonFastify } = await import('../../dist/frameworks/fastify/index.js');
+    const canon = await canonInstance();
+    return fastifyApp({}, (app) => app.register(canonFastify, { canon }));
+  },
+  // Fastify's own pino logger (incoming request + request completed lines), to /dev/null
+  'fastify:logger': async () => fastifyApp({ logger: true }, () => {}),
+  'hono:bare': async () => honoServer(() => {}),
+  'hono:canon': async () => {
+    const { canonHono } = await import('../../dist/frameworks/hono/index.js');
+    const canon = await canonInstance();
+    return honoServer((app) => app.use(canonHono(canon)));
   },
 };
 

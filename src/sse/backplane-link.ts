@@ -12,6 +12,8 @@ import type { Envelope } from './message.js';
 
 /** How long connections wait for the marker before the hub serves them anyway. */
 const READY_TIMEOUT_MS = 5_000;
+/** Delay between attempts to subscribe or announce. */
+const RETRY_MS = 1_000;
 
 interface Marker {
   /** the starting hub's nonce */
@@ -72,13 +74,26 @@ export function linkBackplane(backplane: SseBackplane, events: LinkEvents): Back
     }
   }
 
-  backplane
-    .subscribe(onMessage, (error, operation) => fail(operation)(error))
-    .then(() => backplane.publish(JSON.stringify({ h: nonce } satisfies Marker)))
-    .catch((error) => {
-      fail('subscribe')(error);
-      becomeReady();
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  function start(): void {
+    backplane
+      .subscribe(onMessage, (error, operation) => fail(operation)(error))
+      .then(
+        () => (closed ? backplane.close().catch(fail('close')) : announce()),
+        (error) => {
+          fail('subscribe')(error);
+          if (!closed) retry = setTimeout(start, RETRY_MS).unref();
+        },
+      );
+  }
+  function announce(): void {
+    backplane.publish(JSON.stringify({ h: nonce } satisfies Marker)).catch((error) => {
+      fail('publish')(error);
+      if (!closed && !isReady) retry = setTimeout(announce, RETRY_MS).unref();
     });
+  }
+  start();
 
   return {
     publish(envelope) {
@@ -87,7 +102,9 @@ export function linkBackplane(backplane: SseBackplane, events: LinkEvents): Back
       return published;
     },
     async close() {
+      closed = true;
       clearTimeout(timeout);
+      clearTimeout(retry);
       await backplane.close().catch(fail('close'));
     },
   };

@@ -50,6 +50,11 @@ export interface SseHub<Id extends string | Promise<string> = string> {
   /** Sends to every connection of `userId`, whatever its channels; returns the event's id. */
   publishToUser(userId: string, message: SseMessage): Id;
   stats(): SseHubStats;
+  /**
+   * Resolves once the hub serves replay correctly: at once without a backplane, with one
+   * when it is subscribed (or gave up after 5 s). Connections made before simply wait.
+   */
+  ready(): Promise<void>;
   /** Ends every stream, stops timers and the backplane subscription. */
   close(): Promise<void>;
 }
@@ -78,6 +83,9 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   let waiting: [Connection, string | undefined][] | undefined = config.backplane ? [] : undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  if (!config.backplane) markReady();
 
   const owner: ConnectionOwner & { epoch: number } = {
     maxBufferBytes: config.maxBufferBytes,
@@ -143,6 +151,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
     ? linkBackplane(config.backplane, {
         receive,
         ready() {
+          markReady();
           const pending = waiting ?? [];
           waiting = undefined;
           for (const [connection, lastEventId] of pending) goLive(connection, lastEventId);
@@ -187,6 +196,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
       users: registry.userCount,
       ...stats,
     }),
+    ready: () => ready,
     close() {
       closing ??= (async () => {
         for (const connection of [...clients]) connection.end('hub_closed');

@@ -7,6 +7,8 @@
 
 /** An ioredis client (`new Redis()`). */
 export interface IoRedisLike {
+  readonly status: string;
+  once(event: 'ready' | 'end', listener: () => void): unknown;
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
@@ -14,6 +16,7 @@ export interface IoRedisLike {
   removeListener(event: 'message', listener: (channel: string, message: string) => void): unknown;
   duplicate(): IoRedisLike;
   quit(): Promise<unknown>;
+  disconnect(): void;
 }
 
 /** A node-redis v4+ client (`createClient()`), connected. */
@@ -38,8 +41,9 @@ export interface RedisOps {
   unsubscribe(): Promise<void>;
 }
 
+/** ioredis has `sendCommand` too (taking a Command object): tell them apart by `call`. */
 function isNodeRedis(client: RedisLike): client is NodeRedisLike {
-  return typeof (client as NodeRedisLike).sendCommand === 'function';
+  return typeof (client as IoRedisLike).call !== 'function';
 }
 
 function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): RedisOps {
@@ -49,12 +53,17 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
     evalScript: (script, keys, args) => client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]),
     async subscribe(channel, onMessage) {
       subscriber = given ?? client.duplicate();
-      if (!subscriber.isOpen) await subscriber.connect();
+      const own = given === undefined ? subscriber : undefined;
       const listener = (message: string, from: string): void => {
         if (from === channel) onMessage(message);
       };
-      await subscriber.subscribe(channel, listener);
-      const own = given === undefined ? subscriber : undefined;
+      try {
+        if (!subscriber.isOpen) await subscriber.connect();
+        await subscriber.subscribe(channel, listener);
+      } catch (error) {
+        await (own?.close?.() ?? own?.quit?.())?.catch(() => {});
+        throw error;
+      }
       unsubscribe = async () => {
         await subscriber!.unsubscribe(channel, listener);
         if (own) await (own.close?.() ?? own.quit?.());
@@ -62,6 +71,15 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
     },
     unsubscribe: () => unsubscribe(),
   };
+}
+
+/** Waits for a connecting ioredis client (commands fail before that without an offline queue). */
+function connected(client: IoRedisLike): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    client.once('ready', resolve);
+    client.once('end', () => reject(new Error('canon/sse: the Redis subscriber connection ended')));
+  });
 }
 
 function ioRedisOps(client: IoRedisLike, given: IoRedisLike | undefined): RedisOps {
@@ -74,7 +92,14 @@ function ioRedisOps(client: IoRedisLike, given: IoRedisLike | undefined): RedisO
         if (from === channel) onMessage(message);
       };
       subscriber.on('message', listener);
-      await subscriber.subscribe(channel);
+      try {
+        await connected(subscriber);
+        await subscriber.subscribe(channel);
+      } catch (error) {
+        subscriber.removeListener('message', listener);
+        if (given === undefined) subscriber.disconnect();
+        throw error;
+      }
       unsubscribe = async () => {
         subscriber.removeListener('message', listener);
         if (given === undefined) await subscriber.quit();

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSseHub, pgBackplane } from '../../src/sse/index.js';
+import { waitFor } from '../helpers/wait.js';
+import { describeBackplane } from './backplane-contract.js';
+import { rawClient, serveHub } from './helpers.js';
+
+const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+
+/** A schema of its own for one run, dropped afterwards. */
+async function ownSchema() {
+  const admin = new pg.Pool({ ...DATABASE, max: 2 });
+  const schema = `canon_sse_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  return {
+    admin,
+    schema,
+    async drop() {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+describeBackplane('PostgreSQL', async () => {
+  const { schema, drop } = await ownSchema();
+  const pools: pg.Pool[] = [];
+  return {
+    make() {
+      const pool = new pg.Pool({ ...DATABASE, max: 4 });
+      pools.push(pool);
+      return pgBackplane(pool, { channel: schema, schema });
+    },
+    async teardown() {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await drop();
+    },
+  };
+});
+
+describe('canon/sse PostgreSQL backplane specifics', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('carries messages larger than the 8000-byte NOTIFY limit, multi-byte text intact', async () => {
+    const { schema, drop } = await ownSchema();
+    const poolA = new pg.Pool({ ...DATABASE, max: 2 });
+    const poolB = new pg.Pool({ ...DATABASE, max: 2 });
+    cleanups.push(drop, () => poolA.end(), () => poolB.end());
+    const a = createSseHub({ backplane: pgBackplane(poolA, { channel: schema, schema }) });
+    const b = createSseHub({ backplane: pgBackplane(poolB, { channel: schema, schema }) });
+    const server = await serveHub(b);
+    cleanups.push(() => server.close(), () => b.close(), () => a.close());
+    await Promise.all([a.ready(), b.ready()]);
+    const client = rawClient(`${server.url}/?channels=big`);
+    cleanups.push(() => client.close());
+    await client.response;
+    await waitFor(() => b.stats().clients === 1);
+    const text = `${'é'.repeat(3_000)}😀${'€'.repeat(9_000)}\nend`;
+    const [big, small] = [
+      await a.publish('big', { data: { text } }),
+      await a.publish('big', { data: 'small' }),
+    ];
+    await waitFor(() => client.parsed().events.length === 2, 5_000, 'both events');
+    expect(client.parsed().events[0]).toEqual({ id: big, data: JSON.stringify({ text }) });
+    expect(client.parsed().events[1]).toEqual({ id: small, data: 'small' });
+  });
+
+  it('releases its LISTEN connection on close and rejects publishes when the database is gone', async () => {
+    const { schema, drop } = await ownSchema();
+    cleanups.push(drop);
+    const pool = new pg.Pool({ ...DATABASE, max: 2 });
+    const hub = createSseHub({ backplane: pgBackplane(pool, { channel: schema, schema }) });
+    await hub.ready();
+    expect(pool.totalCount - pool.idleCount).toBe(1); // the LISTEN connection
+    await hub.close();
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+    await pool.end();
+    const after = createSseHub({ backplane: pgBackplane(pool, { channel: schema, schema }) });
+    cleanups.push(() => after.close());
+    await expect(after.publish('a', { data: 1 })).rejects.toThrow();
+    expect(after.stats().backplane_errors).toBeGreaterThanOrEqual(1);
+  });
+});

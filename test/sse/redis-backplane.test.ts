@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSseHub, redisBackplane } from '../../src/sse/index.js';
+import { waitFor } from '../helpers/wait.js';
+import { describeBackplane } from './backplane-contract.js';
+import { rawClient, serveHub } from './helpers.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+describeBackplane('Redis (ioredis)', async () => {
+  const channel = `canon-test:sse:${randomUUID()}`;
+  const clients: Redis[] = [];
+  return {
+    make() {
+      const client = new Redis(REDIS_URL);
+      clients.push(client);
+      return redisBackplane(client, { channel });
+    },
+    async teardown() {
+      await clients[0]?.del(`${channel}:seq`);
+      await Promise.all(clients.map((client) => client.quit()));
+    },
+  };
+});
+
+describe('canon/sse Redis backplane specifics', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('works with node-redis clients and joins ioredis instances on the same channel', async () => {
+    const channel = `canon-test:sse:${randomUUID()}`;
+    const nodeRedis = createClient({ url: REDIS_URL });
+    await nodeRedis.connect();
+    const ioredis = new Redis(REDIS_URL);
+    cleanups.push(() => ioredis.quit(), () => nodeRedis.close());
+    const a = createSseHub({ backplane: redisBackplane(nodeRedis as never, { channel }) });
+    const b = createSseHub({ backplane: redisBackplane(ioredis, { channel }) });
+    const server = await serveHub(b);
+    cleanups.push(() => ioredis.del(`${channel}:seq`), () => server.close(), () => b.close(), () => a.close());
+    await Promise.all([a.ready(), b.ready()]);
+    const client = rawClient(`${server.url}/?channels=c`);
+    cleanups.push(() => client.close());
+    await client.response;
+    await waitFor(() => b.stats().clients === 1);
+    const id = await a.publish('c', { data: 'multi\nline' });
+    await waitFor(() => client.parsed().events.length === 1);
+    expect(client.parsed().events[0]).toEqual({ id, data: 'multi\nline' });
+    expect(Number(await ioredis.get(`${channel}:seq`))).toBe(Number(id));
+  });
+
+  it('unsubscribes on close and rejects publishes once Redis is gone, counting the error', async () => {
+    const channel = `canon-test:sse:${randomUUID()}`;
+    const admin = new Redis(REDIS_URL);
+    const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    cleanups.push(() => admin.quit());
+    const hub = createSseHub({ backplane: redisBackplane(client, { channel }) });
+    await hub.ready();
+    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
+    client.disconnect();
+    await expect(hub.publish('a', { data: 1 })).rejects.toThrow();
+    expect(hub.stats().backplane_errors).toBeGreaterThanOrEqual(1);
+    await hub.close();
+    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]);
+    await admin.del(`${channel}:seq`);
+  });
+});

@@ -39,11 +39,11 @@ function defaultSpanName(event: Fields): string {
 function checkOptions(options: unknown): OtelBridgeOptions {
   if (options === undefined) return {};
   if (!isPlainObject(options))
-    throw invalidOption('options', `otelBridge() expected an object, got ${describe(options)}`);
+    throw invalidOption('otelBridge(options)', `expected an object, got ${describe(options)}`);
   const known = ['copyAttributes', 'attributePrefix', 'startSpans', 'tracer', 'spanName'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key))
-      throw invalidOption(key, `unknown otelBridge() option (known: ${known.join(', ')})`);
+      throw invalidOption(`otelBridge.${key}`, `unknown option (known: ${known.join(', ')})`);
   }
   const types: Record<string, string> = {
     copyAttributes: 'boolean',
@@ -55,7 +55,7 @@ function checkOptions(options: unknown): OtelBridgeOptions {
   for (const [key, type] of Object.entries(types)) {
     const value = options[key];
     if (value !== undefined && (typeof value !== type || value === null)) {
-      throw invalidOption(key, `otelBridge() expected a ${type}, got ${describe(value)}`);
+      throw invalidOption(`otelBridge.${key}`, `expected a ${type}, got ${describe(value)}`);
     }
   }
   return options as OtelBridgeOptions;

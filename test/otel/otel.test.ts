@@ -167,8 +167,8 @@ describe('otelBridge', () => {
   });
 
   it('refuses bad options, naming them', () => {
-    expect(() => otelBridge({ startSpans: 'yes' as never })).toThrow(/`startSpans`/);
-    expect(() => otelBridge({ tracer: null as never })).toThrow(/`tracer`/);
-    expect(() => otelBridge({ spans: true } as never)).toThrow(/`spans`.*unknown/);
+    expect(() => otelBridge({ startSpans: 'yes' as never })).toThrow(/`otelBridge.startSpans`/);
+    expect(() => otelBridge({ tracer: null as never })).toThrow(/`otelBridge.tracer`/);
+    expect(() => otelBridge({ spans: true } as never)).toThrow(/`otelBridge.spans`.*unknown/);
   });
 });

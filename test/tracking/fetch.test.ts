@@ -146,9 +146,11 @@ describe('trackedFetch', () => {
   });
 
   it('refuses bad options, naming them', () => {
-    expect(() => createTrackedFetch({ maxCalls: -1 })).toThrow(/`maxCalls`/);
-    expect(() => createTrackedFetch({ propagate: 'yes' as never })).toThrow(/`propagate`/);
-    expect(() => fetchTrackingInterceptor({ hosts: [] } as never)).toThrow(/`hosts`.*unknown/);
+    expect(() => createTrackedFetch({ maxCalls: -1 })).toThrow(/`createTrackedFetch.maxCalls`/);
+    expect(() => createTrackedFetch({ propagate: 'yes' as never })).toThrow(/`createTrackedFetch.propagate`/);
+    expect(() => fetchTrackingInterceptor({ hosts: [] } as never)).toThrow(
+      /`fetchTrackingInterceptor.hosts`.*unknown/,
+    );
   });
 });
 

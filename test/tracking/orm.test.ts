@@ -47,8 +47,10 @@ describe('trackDrizzle (on top of trackPg)', () => {
   });
 
   it('refuses what is not a drizzle node-postgres database', () => {
-    expect(() => trackDrizzle({} as never)).toThrow(/`db`/);
-    expect(() => trackDrizzle(drizzle(schema.pool()), { slowQueryMs: -5 })).toThrow(/`slowQueryMs`/);
+    expect(() => trackDrizzle({} as never)).toThrow(/`trackDrizzle\(db\)`/);
+    expect(() => trackDrizzle(drizzle(schema.pool()), { slowQueryMs: -5 })).toThrow(
+      /`trackDrizzle.slowQueryMs`/,
+    );
   });
 });
 
@@ -117,6 +119,6 @@ describe('trackKysely (native, any dialect)', () => {
     const rows = await db.selectFrom('items').selectAll().execute();
     expect(Array.isArray(rows)).toBe(true);
     await db.destroy();
-    expect(() => trackKysely({} as never)).toThrow(/`dialect`/);
+    expect(() => trackKysely({} as never)).toThrow(/`trackKysely\(dialect\)`/);
   });
 });

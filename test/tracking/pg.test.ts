@@ -233,13 +233,13 @@ describe('trackPg(pool)', () => {
   });
 
   it('refuses what is not a pg pool or client, and bad options, naming them', () => {
-    expect(() => trackPg(null as never)).toThrow(/`poolOrClient`.*got null/);
-    expect(() => trackPg({} as never)).toThrow(/`poolOrClient`/);
+    expect(() => trackPg(null as never)).toThrow(/`trackPg\(poolOrClient\)`.*got null/);
+    expect(() => trackPg({} as never)).toThrow(/`trackPg\(poolOrClient\)`/);
     const pool = schema.pool();
-    expect(() => trackPg(pool, { slowQueryMs: -1 })).toThrow(/`slowQueryMs`/);
-    expect(() => trackPg(pool, { slowQueryMs: '100' as never })).toThrow(/`slowQueryMs`/);
-    expect(() => trackPg(pool, { maxSlowQueries: 1.5 })).toThrow(/`maxSlowQueries`/);
-    expect(() => trackPg(pool, { slowMs: 5 } as never)).toThrow(/`slowMs`.*unknown/);
+    expect(() => trackPg(pool, { slowQueryMs: -1 })).toThrow(/`trackPg.slowQueryMs`/);
+    expect(() => trackPg(pool, { slowQueryMs: '100' as never })).toThrow(/`trackPg.slowQueryMs`/);
+    expect(() => trackPg(pool, { maxSlowQueries: 1.5 })).toThrow(/`trackPg.maxSlowQueries`/);
+    expect(() => trackPg(pool, { slowMs: 5 } as never)).toThrow(/`trackPg.slowMs`.*unknown/);
     expect(() => trackPg(pool, 5 as never)).toThrow(
       expect.objectContaining({ code: 'CANON_INVALID_OPTION' }),
     );

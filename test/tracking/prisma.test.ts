@@ -132,7 +132,7 @@ describe('prismaTracking ($extends query extension)', () => {
   });
 
   it('refuses bad options, naming them', () => {
-    expect(() => prismaTracking({ maxSlowQueries: -1 })).toThrow(/`maxSlowQueries`/);
-    expect(() => prismaTracking('fast' as never)).toThrow(/`options`/);
+    expect(() => prismaTracking({ maxSlowQueries: -1 })).toThrow(/`prismaTracking.maxSlowQueries`/);
+    expect(() => prismaTracking('fast' as never)).toThrow(/`prismaTracking\(options\)`/);
   });
 });

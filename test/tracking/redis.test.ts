@@ -141,7 +141,7 @@ describe('trackRedis batches', () => {
   });
 
   it('refuses what is not a Redis client', () => {
-    expect(() => trackRedis({})).toThrow(/`client`/);
+    expect(() => trackRedis({})).toThrow(/`trackRedis\(client\)`/);
     expect(() => trackRedis(null as never)).toThrow(
       expect.objectContaining({ code: 'CANON_INVALID_OPTION' }),
     );

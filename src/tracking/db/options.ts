@@ -28,19 +28,19 @@ export interface ResolvedDbOptions {
 export function resolveDbOptions(options: unknown, caller: string): ResolvedDbOptions {
   if (options === undefined) return { slowQueryMs: 100, maxSlowQueries: 10 };
   if (!isPlainObject(options)) {
-    throw invalidOption('options', `${caller}() expected an object, got ${describe(options)}`);
+    throw invalidOption(`${caller}(options)`, `expected an object, got ${describe(options)}`);
   }
   const { slowQueryMs = 100, maxSlowQueries = 10, ...unknown } = options as DbTrackingOptions;
   const extra = Object.keys(unknown)[0];
   if (extra !== undefined)
-    throw invalidOption(extra, `unknown ${caller}() option (known: slowQueryMs, maxSlowQueries)`);
+    throw invalidOption(`${caller}.${extra}`, 'unknown option (known: slowQueryMs, maxSlowQueries)');
   if (typeof slowQueryMs !== 'number' || !(slowQueryMs >= 0)) {
-    throw invalidOption('slowQueryMs', `${caller}() expected a number >= 0, got ${describe(slowQueryMs)}`);
+    throw invalidOption(`${caller}.slowQueryMs`, `expected a number >= 0, got ${describe(slowQueryMs)}`);
   }
   if (!Number.isInteger(maxSlowQueries) || maxSlowQueries < 0) {
     throw invalidOption(
-      'maxSlowQueries',
-      `${caller}() expected an integer >= 0, got ${describe(maxSlowQueries)}`,
+      `${caller}.maxSlowQueries`,
+      `expected an integer >= 0, got ${describe(maxSlowQueries)}`,
     );
   }
   return { slowQueryMs, maxSlowQueries };

@@ -5,7 +5,7 @@
  * transactions included — lands in the wide event's `db` field.
  */
 import { describe, invalidOption } from '../../core/errors.js';
-import type { DbTrackingOptions } from '../db/options.js';
+import { type DbTrackingOptions, resolveDbOptions } from '../db/options.js';
 import { type PgQueryable, trackPg } from '../pg/index.js';
 
 export type { DbTrackingOptions } from '../db/options.js';
@@ -30,10 +30,11 @@ export function trackDrizzle<T extends DrizzleNodePgDatabase>(db: T, options?: D
   const client = (db as Partial<DrizzleNodePgDatabase> | null)?.$client;
   if (client === null || typeof client !== 'object' || typeof client.query !== 'function') {
     throw invalidOption(
-      'db',
-      `trackDrizzle() expected a drizzle-orm/node-postgres database (db.$client a pg Pool or Client), got ${describe(db)}`,
+      'trackDrizzle(db)',
+      `expected a drizzle-orm/node-postgres database (db.$client a pg Pool or Client), got ${describe(db)}`,
     );
   }
+  resolveDbOptions(options, 'trackDrizzle'); // errors name trackDrizzle, not trackPg
   trackPg(client, options);
   return db;
 }

@@ -33,18 +33,18 @@ const never = () => false;
 export function resolveFetchOptions(options: unknown, caller: string): ResolvedFetchOptions {
   if (options === undefined) return { maxCalls: 20, propagate: always };
   if (!isPlainObject(options))
-    throw invalidOption('options', `${caller}() expected an object, got ${describe(options)}`);
+    throw invalidOption(`${caller}(options)`, `expected an object, got ${describe(options)}`);
   const { maxCalls = 20, propagate = true, ...unknown } = options as FetchTrackingOptions;
   const extra = Object.keys(unknown)[0];
   if (extra !== undefined)
-    throw invalidOption(extra, `unknown ${caller}() option (known: maxCalls, propagate)`);
+    throw invalidOption(`${caller}.${extra}`, 'unknown option (known: maxCalls, propagate)');
   if (!Number.isInteger(maxCalls) || maxCalls < 0) {
-    throw invalidOption('maxCalls', `${caller}() expected an integer >= 0, got ${describe(maxCalls)}`);
+    throw invalidOption(`${caller}.maxCalls`, `expected an integer >= 0, got ${describe(maxCalls)}`);
   }
   if (typeof propagate !== 'boolean' && typeof propagate !== 'function') {
     throw invalidOption(
-      'propagate',
-      `${caller}() expected a boolean or a function, got ${describe(propagate)}`,
+      `${caller}.propagate`,
+      `expected a boolean or a function, got ${describe(propagate)}`,
     );
   }
   return { maxCalls, propagate: propagate === true ? always : propagate === false ? never : propagate };

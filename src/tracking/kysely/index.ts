@@ -24,7 +24,7 @@ export type { DbFields, SlowQuery } from '../db/record.js';
  */
 export function trackKysely(dialect: Dialect, options?: DbTrackingOptions): Dialect {
   if (dialect === null || typeof dialect !== 'object' || typeof dialect.createDriver !== 'function') {
-    throw invalidOption('dialect', `trackKysely() expected a Kysely Dialect, got ${describe(dialect)}`);
+    throw invalidOption('trackKysely(dialect)', `expected a Kysely Dialect, got ${describe(dialect)}`);
   }
   const resolved = resolveDbOptions(options, 'trackKysely');
   return {

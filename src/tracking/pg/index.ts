@@ -35,8 +35,8 @@ export interface PgQueryable {
 export function trackPg<T extends PgQueryable>(poolOrClient: T, options?: DbTrackingOptions): T {
   if (poolOrClient === null || typeof poolOrClient !== 'object' || typeof poolOrClient.query !== 'function') {
     throw invalidOption(
-      'poolOrClient',
-      `trackPg() expected a pg Pool or Client, got ${describe(poolOrClient)}`,
+      'trackPg(poolOrClient)',
+      `expected a pg Pool or Client, got ${describe(poolOrClient)}`,
     );
   }
   const resolved = resolveDbOptions(options, 'trackPg');

@@ -35,8 +35,8 @@ export function trackRedis<T extends object>(client: T): T {
           : undefined;
   if (kind === undefined) {
     throw invalidOption(
-      'client',
-      `trackRedis() expected an ioredis or node-redis client, got ${describe(client)}`,
+      'trackRedis(client)',
+      `expected an ioredis or node-redis client, got ${describe(client)}`,
     );
   }
   const owner = (kind === 'node-redis' ? (target as NodeRedisLike)._self : undefined) ?? client;

@@ -30,22 +30,23 @@ export function startFetchUnit(canon: Canon, request: Request, path: string): Wi
 }
 
 /**
- * Records the response on the unit and emits its event.
+ * Records the response on the unit and emits its event. `contentLength` is the
+ * response's `content-length` header, if any.
  *
  * @example
  * await next();
- * endFetchUnit(unit, c.req.method, c.res, routeOf(c));
+ * endFetchUnit(unit, 'GET', c.res.status, c.res.headers.get('content-length'), '/users/:id');
  */
 export function endFetchUnit(
   unit: WideEvent,
   method: string,
-  response: Response,
+  status: number,
+  contentLength: string | null,
   route: string | undefined,
 ): void {
   const fields = unit.fields;
-  const status = response.status;
   fields.status_code = status;
-  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  const length = contentLength === null ? Number.NaN : Number(contentLength);
   if (hasNoBody(method, status)) fields.response_size_bytes = 0;
   else if (Number.isInteger(length) && length >= 0) fields.response_size_bytes = length;
   if (fields.route === undefined) fields.route = route;

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonFastify } from '../../src/frameworks/fastify/index.js';
 import { CanonOptionError, createCanon, getWideEvent, memorySink } from '../../src/index.js';
+import { canonMixin } from '../../src/logger/pino/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 const apps: FastifyInstance[] = [];
@@ -55,6 +56,24 @@ describe('canon/fastify', () => {
       'inside the handler',
       'request completed',
     ]);
+  });
+
+  it("with canonMixin(), Fastify's request log lines carry the event's request_id", async () => {
+    const log = logCapture();
+    const app = Fastify({ logger: { level: 'info', stream: log.stream, mixin: canonMixin() } });
+    const { sink, url } = await start(app, (app) => {
+      app.get('/', async (request) => {
+        await sleep(1);
+        request.log.info('inside the handler');
+        return 'ok';
+      });
+    });
+    await fetch(url, { headers: { 'x-request-id': 'correlated' } });
+    await waitFor(() => sink.events[0] && log.lines.find((line) => line.msg === 'request completed'));
+    const byMsg = Object.fromEntries(log.lines.map((line) => [line.msg, line.request_id]));
+    expect(byMsg['inside the handler']).toBe('correlated');
+    expect(byMsg['request completed']).toBe('correlated');
+    expect(byMsg['incoming request']).toBeUndefined(); // logged before any onRequest hook
   });
 
   it('emits exactly one event for a hijacked reply, with what was written to the raw response', async () => {

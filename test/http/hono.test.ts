@@ -105,6 +105,9 @@ describe('canon/hono', () => {
     app.get('/boom', () => {
       throw new Error('boom');
     });
+    app.get('/string', () => {
+      throw 'plain string';
+    });
     app.onError((_err, c) => c.text('failed', 500));
     const res = await app.request('/users/9?x=1', {
       headers: { 'x-request-id': 'fetch-1', 'x-tenant-id': 'acme', 'user-agent': 'tests' },
@@ -128,6 +131,8 @@ describe('canon/hono', () => {
       user: { id: '9' },
     });
     expect(sink.events[1]).toMatchObject({ status_code: 500, outcome: 'error', error: { message: 'boom' } });
+    await expect(app.request('/string')).rejects.toBe('plain string'); // Hono lets non-Errors through
+    expect(sink.events[2]).toMatchObject({ status_code: 500, error: { message: 'plain string' } });
   });
 
   it('refuses a missing tenant without node-server too', async () => {

@@ -52,9 +52,13 @@ interface NodeBindings {
  * Hono's own `matchedRoutes` docs, a function taking `next` counts as a middleware.
  */
 function honoRoute(c: Context): string | undefined {
-  const routes = matchedRoutes(c);
-  for (let i = c.req.routeIndex; i < routes.length; i++) {
-    if (routes[i].handler.length < 2) return routes[i].path;
+  try {
+    const routes = matchedRoutes(c);
+    for (let i = c.req.routeIndex; i < routes.length; i++) {
+      if (routes[i].handler.length < 2) return routes[i].path;
+    }
+  } catch {
+    // the route is a nice-to-have; never fail a request over it
   }
   return undefined;
 }
@@ -69,14 +73,18 @@ async function runNext(c: Context, next: Next, unit: WideEvent): Promise<void> {
   if (c.error !== undefined && !unit.emitted) unit.markError(c.error);
 }
 
+/** Without node objects to watch, the event ends with the handler's `Response`. */
 async function runNextFetch(c: Context, next: Next, unit: WideEvent): Promise<void> {
   try {
     await runNext(c, next, unit);
-  } finally {
-    // a handler that returned its own Response did not get the header set before `next`
-    if (!c.res.headers.has(REQUEST_ID_HEADER)) c.header(REQUEST_ID_HEADER, unit.request_id);
-    endFetchUnit(unit, c.req.method, c.res, honoRoute(c));
+  } catch (err) {
+    endFetchUnit(unit, c.req.method, 500, null, honoRoute(c)); // the runtime answers 500
+    throw err;
   }
+  const res = c.res;
+  // a handler that returned its own Response did not get the header set before `next`
+  if (!res.headers.has(REQUEST_ID_HEADER)) c.header(REQUEST_ID_HEADER, unit.request_id);
+  endFetchUnit(unit, c.req.method, res.status, res.headers.get('content-length'), honoRoute(c));
 }
 
 /**
@@ -101,19 +109,20 @@ export function canonHono(canon: Canon, options?: CanonHonoOptions): MiddlewareH
   const { tenant } = resolveAdapterOptions('canonHono', canon, options);
   return function canonHonoMiddleware(c, next) {
     const bindings = c.env as NodeBindings | undefined;
+    const incoming = bindings?.incoming;
     const outgoing = bindings?.outgoing;
-    const onNode = outgoing instanceof ServerResponse && bindings!.incoming !== undefined;
+    const onNode = incoming !== undefined && outgoing instanceof ServerResponse;
     const unit = onNode
-      ? startHttpUnit(canon, bindings!.incoming!, outgoing, honoRoute, c)
+      ? startHttpUnit(canon, incoming, outgoing, honoRoute, c)
       : startFetchUnit(canon, c.req.raw, c.req.path);
     c.set('canon', unit);
     if (!onNode) c.header(REQUEST_ID_HEADER, unit.request_id);
     if (tenant !== undefined) {
-      const value = onNode ? bindings!.incoming!.headers[tenant.header] : c.req.header(tenant.header);
+      const value = onNode ? incoming.headers[tenant.header] : c.req.header(tenant.header);
       const refused = enterTenant(tenant, unit, value);
       if (refused !== undefined) {
         const response = c.body(refused.body, REFUSAL_STATUS, { 'content-type': JSON_CONTENT_TYPE });
-        if (!onNode) endFetchUnit(unit, c.req.method, response, undefined);
+        if (!onNode) endFetchUnit(unit, c.req.method, REFUSAL_STATUS, null, undefined);
         return Promise.resolve(response);
       }
     }

@@ -7,10 +7,14 @@
 import { describe, invalidOption } from '../core/errors.js';
 import type { SseHub } from './hub.js';
 
-/** What busToSse needs from a bus: `on` returning an unsubscribe function, or `off`. */
-export interface BusLike<E> {
-  on(pattern: string, handler: (event: E) => unknown): unknown;
-  off?(pattern: string, handler: (event: E) => unknown): unknown;
+/**
+ * What busToSse needs from a bus: `on` returning an unsubscribe function, or `off`. The
+ * handler is typed loosely so a bus typed for all envelopes accepts it; the event type
+ * `E` comes from the options.
+ */
+export interface BusLike {
+  on(pattern: string, handler: (event: any) => unknown): unknown;
+  off?(pattern: string, handler: (event: any) => unknown): unknown;
 }
 
 export interface BusToSseOptions<E> {
@@ -44,7 +48,7 @@ function checkFunction(value: unknown, option: string, required: boolean): void 
  * });
  */
 export function busToSse<E extends { type: string }>(
-  bus: BusLike<E>,
+  bus: BusLike,
   hub: Pick<SseHub<string | Promise<string>>, 'publish' | 'publishToUser'>,
   options: BusToSseOptions<E>,
 ): () => void {

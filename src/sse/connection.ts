@@ -6,7 +6,8 @@
  */
 import type { WideEvent } from '../core/event.js';
 import { type CloseReason, endConnectionUnit } from './connection-event.js';
-import { PING_FRAME } from './framing.js';
+import { Frame } from './frame.js';
+import { PING } from './framing.js';
 import { type Delivery, filterView, type SseFilterMessage } from './message.js';
 import type { Transport } from './transport.js';
 
@@ -19,6 +20,8 @@ export interface SseClient {
   /** Ends this client's stream (EventSource will reconnect unless the page closes it). */
   close(): void;
 }
+
+const PING_FRAME = Frame.of(PING);
 
 /** @internal What a connection needs from its hub. */
 export interface ConnectionOwner {
@@ -71,12 +74,12 @@ export class Connection implements SseClient {
     return delivery.channel === undefined || this.channels.includes(delivery.channel);
   }
 
-  /** Writes raw frames (retry, reset, ping); `events` counts toward `events_sent`. */
-  write(chunk: Uint8Array | string, events = 0): void {
+  /** Writes a frame (an event, or retry, reset, ping); `events` counts toward `events_sent`. */
+  write(frame: Frame, events = 0): void {
     if (this.closed) return;
-    const queued = this.transport.write(chunk);
+    const queued = this.transport.write(frame);
     this.eventsSent += events;
-    this.bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    this.bytesSent += frame.bytes.length;
     this.lastEpoch = this.owner.epoch;
     if (queued > this.owner.maxBufferBytes) this.end('slow_client');
   }

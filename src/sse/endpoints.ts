@@ -37,7 +37,7 @@ export function connectNode(req: IncomingMessage, res: ServerResponse, open: Ope
   };
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
-  const connection = open(nodeTransport(res), request, request.header('last-event-id'));
+  const connection = open(nodeTransport(res, req.method), request, request.header('last-event-id'));
   if (res.destroyed || res.socket?.destroyed) connection.end('client');
   else res.once('close', () => connection.end('client'));
   return connection;

@@ -8,7 +8,7 @@
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /** A heartbeat: a comment line, ignored by EventSource but keeping proxies from timing out. */
-export const PING_FRAME = ': ping\n\n';
+export const PING = ': ping\n\n';
 
 /**
  * Frames one event. Data with line breaks (`\n`, `\r\n` or `\r`) becomes several `data:`

@@ -12,6 +12,7 @@ import { checkConnectOptions, type SseConnectOptions } from './connect-options.j
 import { type CloseReason, type RequestInfo, startConnectionUnit } from './connection-event.js';
 import { Connection, type ConnectionOwner, type SseClient } from './connection.js';
 import { connectNode, connectWeb } from './endpoints.js';
+import { Frame } from './frame.js';
 import { frameEvent, frameRetry } from './framing.js';
 import { type Delivery, type Envelope, type SseMessage, toDelivery, toEnvelope } from './message.js';
 import { resolveHubOptions, type SseHubOptions } from './options.js';
@@ -78,6 +79,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   const buffer = new ReplayBuffer(config.replaySize, config.backplane ? undefined : seq);
   const registry = new Registry();
   const clients = new Set<Connection>();
+  const retryFrame = config.retryMs === undefined ? undefined : Frame.of(frameRetry(config.retryMs));
   const stats = { events_published: 0, clients_dropped: 0, backplane_errors: 0 };
   /** Connections that wait for the backplane to be ready, with their `Last-Event-ID`. */
   let waiting: [Connection, string | undefined][] | undefined = config.backplane ? [] : undefined;
@@ -124,7 +126,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
     if (missed !== undefined) return connection.replay(missed);
     const reason = from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
     const id = buffer.head === undefined ? undefined : String(buffer.head);
-    connection.write(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId })));
+    connection.write(Frame.of(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId }))));
   }
 
   function open(transport: Transport, request: RequestInfo, options: SseConnectOptions, header?: string): Connection {
@@ -141,7 +143,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
     if (heartbeat === undefined && config.heartbeatMs > 0) {
       heartbeat = setInterval(beat, Math.max(1, config.heartbeatMs >> 1));
     }
-    if (config.retryMs !== undefined) connection.write(frameRetry(config.retryMs));
+    if (retryFrame !== undefined) connection.write(retryFrame);
     if (waiting === undefined) goLive(connection, lastEventId);
     else waiting.push([connection, lastEventId]);
     return connection;

@@ -5,6 +5,7 @@
  * framed bytes every client receives, built once per hub however many clients listen).
  */
 import { describe, invalidOption } from '../core/errors.js';
+import { Frame } from './frame.js';
 import { frameEvent, hasLineBreak } from './framing.js';
 
 /** One event to publish. */
@@ -55,7 +56,7 @@ export interface Delivery {
   id: string;
   channel: string | undefined;
   userId: string | undefined;
-  frame: Buffer;
+  frame: Frame;
   envelope: Envelope;
   view?: SseFilterMessage;
 }
@@ -109,7 +110,7 @@ export function toEnvelope(target: Target, message: SseMessage, required: keyof 
  * Gives an envelope its place in the hub's sequence and frames it.
  *
  * @example
- * toDelivery(42, { c: 'orders', d: 'hi' }).frame.toString() // 'id: 42\ndata: hi\n\n'
+ * toDelivery(42, { c: 'orders', d: 'hi' }).frame.bytes.toString() // 'id: 42\ndata: hi\n\n'
  */
 export function toDelivery(seq: number, envelope: Envelope): Delivery {
   const id = envelope.i ?? String(seq);
@@ -118,7 +119,7 @@ export function toDelivery(seq: number, envelope: Envelope): Delivery {
     id,
     channel: envelope.c,
     userId: envelope.u,
-    frame: Buffer.from(frameEvent(id, envelope.e, envelope.d)),
+    frame: Frame.of(frameEvent(id, envelope.e, envelope.d)),
     envelope,
   };
 }

@@ -6,11 +6,13 @@
  * client, which is what backpressure is decided on.
  */
 import type { ServerResponse } from 'node:http';
+import { responseState } from '../http/response-size.js';
+import type { Frame } from './frame.js';
 
 /** @internal */
 export interface Transport {
-  /** Writes `chunk`; returns the bytes still queued for the client (never blocks). */
-  write(chunk: Uint8Array | string): number;
+  /** Writes `frame`; returns the bytes still queued for the client (never blocks). */
+  write(frame: Frame): number;
   /** Ends the stream gracefully. */
   end(): void;
   /** Tears the stream down at once, dropping what is queued. */
@@ -18,17 +20,30 @@ export interface Transport {
 }
 
 /**
- * A transport over a node response. `writableLength` counts the response's own buffer
- * plus its socket's, so a client that stops reading shows up here.
+ * A transport over a node response whose headers were just flushed. Once the headers are
+ * on the socket, frames go straight to it, pre-framed as HTTP chunks when the response
+ * is chunked: one socket write of a buffer shared by every client, instead of the four
+ * `res.write` makes. A response not yet on its socket (a pipelined request) or a HEAD
+ * response keeps using `res.write`. An HTTP adapter's byte count is kept up to date.
  *
  * @example
- * const transport = nodeTransport(res); transport.write('data: hi\n\n');
+ * res.writeHead(200, SSE_HEADERS); res.flushHeaders();
+ * const transport = nodeTransport(res, req.method);
  */
-export function nodeTransport(res: ServerResponse): Transport {
+export function nodeTransport(res: ServerResponse, method: string | undefined): Transport {
+  const socket = res.socket;
+  const direct = socket !== null && method !== 'HEAD' && res.writableLength === socket.writableLength;
+  const chunked = res.chunkedEncoding;
+  const counter = responseState(res);
   return {
-    write(chunk) {
-      res.write(chunk);
-      return res.writableLength;
+    write(frame) {
+      if (!direct) {
+        res.write(frame.bytes);
+        return res.writableLength;
+      }
+      socket.write(chunked ? frame.chunked : frame.bytes);
+      if (counter !== undefined) counter.bytes += frame.bytes.length;
+      return socket.writableLength;
     },
     end() {
       res.end();
@@ -44,7 +59,7 @@ export function nodeTransport(res: ServerResponse): Transport {
  * of 0, so `-desiredSize` is exactly what the server has not yet taken from the stream.
  *
  * @example
- * const { stream, transport } = webTransport(() => connection.close('client'));
+ * const { stream, transport } = webTransport(() => connection.end('client'));
  * return new Response(stream);
  */
 export function webTransport(onCancel: () => void): { stream: ReadableStream<Uint8Array>; transport: Transport } {
@@ -63,9 +78,9 @@ export function webTransport(onCancel: () => void): { stream: ReadableStream<Uin
     { highWaterMark: 0, size: (chunk) => chunk.byteLength },
   );
   const transport: Transport = {
-    write(chunk) {
+    write(frame) {
       if (!open) return 0;
-      controller.enqueue(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      controller.enqueue(frame.bytes);
       return -(controller.desiredSize ?? 0);
     },
     end() {

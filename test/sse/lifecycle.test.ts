@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonNode } from '../../src/frameworks/node/index.js';
 import { createCanon, memorySink } from '../../src/index.js';
@@ -47,15 +48,15 @@ describe('canon/sse connection lifecycle', () => {
   it('leaves no client, channel, user or timer behind when clients disconnect', async () => {
     const timersBefore = activeTimers();
     const { hub, url } = await setup({ heartbeatMs: 30 });
+    // raw clients only: undici (behind EventSource) keeps timers of its own
     const raw = rawClient(`${url}/?channels=a,b&user=alice`);
-    const source = collect(`${url}/?channels=b&user=bob`);
-    await raw.response;
-    await source.opened;
+    const other = rawClient(`${url}/?channels=b&user=bob`);
+    await Promise.all([raw.response, other.response]);
     await waitFor(() => hub.stats().clients === 2);
     expect(hub.stats()).toMatchObject({ clients: 2, channels: 2, users: 2 });
     expect(activeTimers()).toBe(timersBefore + 1); // one heartbeat timer for the whole hub
     raw.close();
-    source.source.close();
+    other.close();
     await waitFor(() => hub.stats().clients === 0, 2_000, 'disconnects');
     expect(hub.stats()).toMatchObject({ clients: 0, channels: 0, users: 0 });
     await waitFor(() => activeTimers() === timersBefore, 2_000, 'timers released');
@@ -149,6 +150,24 @@ describe('canon/sse connection lifecycle', () => {
     const http_ = sink.events.find((e) => e.kind === 'http')!;
     expect(http_.request_id).toBe('outer-1');
     expect(sse).toMatchObject({ parent_request_id: 'outer-1', trace_id: http_.trace_id, parent_span_id: http_.span_id });
+    expect(http_.response_size_bytes).toBe(sse.bytes_sent);
+  });
+
+  it('serves HTTP/1.0 clients with a body delimited by the connection, not chunks', async () => {
+    const { hub, url } = await setup();
+    const { port } = new URL(url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    cleanups.push(() => socket.destroy());
+    socket.write('GET /?channels=a HTTP/1.0\r\n\r\n');
+    await waitFor(() => hub.stats().clients === 1);
+    const id = hub.publish('a', { data: 'plain' });
+    await waitFor(() => received.includes('plain'));
+    expect(received).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(received.toLowerCase()).not.toContain('transfer-encoding');
+    expect(received.endsWith(`\r\n\r\nid: ${id}\ndata: plain\n\n`)).toBe(true);
   });
 
   it('hub.close() ends every stream and refuses new ones the same way', async () => {

@@ -75,7 +75,8 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     const pool = new pg.Pool({ ...DATABASE, max: 2 });
     const hub = createSseHub({ backplane: pgBackplane(pool, { channel: schema, schema }) });
     await hub.ready();
-    expect(pool.totalCount - pool.idleCount).toBe(1); // the LISTEN connection
+    // the LISTEN connection stays checked out (the announce query may still be finishing)
+    await waitFor(() => pool.totalCount - pool.idleCount === 1);
     await hub.close();
     expect(pool.totalCount - pool.idleCount).toBe(0);
     await pool.end();

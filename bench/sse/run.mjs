@@ -23,8 +23,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const FDS_NEEDED = CLIENTS + 1_000;
 const hardLimit = Number(execFileSync('sh', ['-c', 'ulimit -Hn']).toString().trim()) || Infinity;
 if (hardLimit < FDS_NEEDED) {
-  console.error(`bench:sse needs ${FDS_NEEDED} file descriptors per process; the hard limit is ${hardLimit}.`);
-  console.error('Raise it (e.g. `ulimit -Hn 65536` as root, or LimitNOFILE in systemd) or lower SSE_CLIENTS.');
+  console.error(
+    `bench:sse needs ${FDS_NEEDED} file descriptors per process; the hard limit is ${hardLimit}.`,
+  );
+  console.error(
+    'Raise it (e.g. `ulimit -Hn 65536` as root, or LimitNOFILE in systemd) or lower SSE_CLIENTS.',
+  );
   process.exit(1);
 }
 
@@ -53,7 +57,8 @@ function request(child, message, accept) {
 }
 
 const usage = (server) => request(server, { cmd: 'usage' }, (m) => m.rss !== undefined);
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
 async function measure(variant, port) {
   const server = start(0, here('./server.mjs'), [variant, String(port)], ['--expose-gc']);
@@ -61,9 +66,11 @@ async function measure(variant, port) {
   const baseline = await usage(server.child);
   const clients = start(1, here('./clients.mjs'), [String(port), String(CLIENTS)]);
   const opened = await clients.first;
-  if (opened.connected !== CLIENTS) throw new Error(`${variant}: only ${opened.connected}/${CLIENTS} connected`);
+  if (opened.connected !== CLIENTS)
+    throw new Error(`${variant}: only ${opened.connected}/${CLIENTS} connected`);
   let connected;
-  for (let tries = 0; (connected = await usage(server.child)).clients < CLIENTS && tries < 500; tries++) await sleep(20);
+  for (let tries = 0; (connected = await usage(server.child)).clients < CLIENTS && tries < 500; tries++)
+    await sleep(20);
   if (connected.clients < CLIENTS) throw new Error(`${variant}: server sees ${connected.clients}/${CLIENTS}`);
 
   // fan-out latency: one event at a time
@@ -113,10 +120,22 @@ async function measure(variant, port) {
   server.child.kill('SIGKILL');
   return {
     variant,
-    p50: percentile(samples.map((s) => s.p50), 0.5),
-    p99: percentile(samples.map((s) => s.p99), 0.5),
-    allP50: percentile(samples.map((s) => s.all), 0.5),
-    allP99: percentile(samples.map((s) => s.all), 0.99),
+    p50: percentile(
+      samples.map((s) => s.p50),
+      0.5,
+    ),
+    p99: percentile(
+      samples.map((s) => s.p99),
+      0.5,
+    ),
+    allP50: percentile(
+      samples.map((s) => s.all),
+      0.5,
+    ),
+    allP99: percentile(
+      samples.map((s) => s.all),
+      0.99,
+    ),
     eventsPerSecond: completed / elapsed,
     cpuPerDeliveryUs: cpuUs / (completed * CLIENTS),
     rssPer1k: (connected.rss - baseline.rss) / (CLIENTS / 1000),

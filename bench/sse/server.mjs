@@ -30,7 +30,9 @@ async function betterSse() {
 
 const target = variant === 'canon' ? await canon() : await betterSse();
 const server = http.createServer(target.listener);
-server.listen({ port: Number(port), host: '127.0.0.1', backlog: 4096 }, () => process.send({ listening: true }));
+server.listen({ port: Number(port), host: '127.0.0.1', backlog: 4096 }, () =>
+  process.send({ listening: true }),
+);
 
 process.on('message', (message) => {
   if (message.cmd === 'usage') {

@@ -5,7 +5,7 @@
  * name, the envelope (or what `data` picks) the data.
  */
 import { describe, invalidOption } from '../core/errors.js';
-import type { SseHub } from './hub.js';
+import type { SseHub } from './hub-types.js';
 
 /**
  * What busToSse needs from a bus: `on` returning an unsubscribe function, or `off`. The

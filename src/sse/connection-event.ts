@@ -55,7 +55,12 @@ export function startConnectionUnit(
   if (userId !== undefined) fields.user = { id: userId };
   const parent = storage.getStore();
   if (parent !== undefined) {
-    const unit = canon.startUnit({ kind: 'sse', traceId: parent.trace_id, parentSpanId: parent.span_id, fields });
+    const unit = canon.startUnit({
+      kind: 'sse',
+      traceId: parent.trace_id,
+      parentSpanId: parent.span_id,
+      fields,
+    });
     unit.fields.parent_request_id = parent.request_id;
     return unit;
   }

@@ -5,8 +5,8 @@
  * the client goes away.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestInfo } from './connection-event.js';
 import type { Connection } from './connection.js';
+import type { RequestInfo } from './connection-event.js';
 import { nodeTransport, type Transport, webTransport } from './transport.js';
 
 /** The response headers of every stream. `x-accel-buffering: no` stops nginx buffering it. */
@@ -17,7 +17,11 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** @internal Opens a connection over a transport (the hub's part). */
-export type OpenConnection = (transport: Transport, request: RequestInfo, lastEventId: string | undefined) => Connection;
+export type OpenConnection = (
+  transport: Transport,
+  request: RequestInfo,
+  lastEventId: string | undefined,
+) => Connection;
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -57,9 +61,10 @@ export function connectWeb(request: Request, open: OpenConnection): Response {
     url: url.pathname + url.search,
     header: (name) => request.headers.get(name) ?? undefined,
   };
-  let connection: Connection | undefined;
-  const { stream, transport } = webTransport(() => connection?.end('client'));
-  connection = open(transport, info, info.header('last-event-id'));
+  let cancel = (): void => {};
+  const { stream, transport } = webTransport(() => cancel());
+  const connection = open(transport, info, info.header('last-event-id'));
+  cancel = () => connection.end('client');
   const signal = request.signal;
   if (signal?.aborted) connection.end('client');
   else if (signal !== undefined && !connection.closed) {

@@ -5,60 +5,20 @@
  * of several instances. A publish is framed once and written to each client without
  * waiting for any of them.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SseBackplane } from './backplane.js';
 import { type BackplaneLink, linkBackplane } from './backplane-link.js';
 import { checkConnectOptions, type SseConnectOptions } from './connect-options.js';
+import { Connection, type ConnectionOwner } from './connection.js';
 import { type CloseReason, type RequestInfo, startConnectionUnit } from './connection-event.js';
-import { Connection, type ConnectionOwner, type SseClient } from './connection.js';
 import { connectNode, connectWeb } from './endpoints.js';
 import { Frame } from './frame.js';
 import { frameEvent, frameRetry } from './framing.js';
-import { type Delivery, type Envelope, type SseMessage, toDelivery, toEnvelope } from './message.js';
+import type { SseHub } from './hub-types.js';
+import { type Delivery, type Envelope, toDelivery, toEnvelope } from './message.js';
 import { resolveHubOptions, type SseHubOptions } from './options.js';
 import { Registry } from './registry.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import type { Transport } from './transport.js';
-
-/** A channel publish; `userId` narrows it to that user's connections on the channel. */
-export interface SseChannelMessage extends SseMessage {
-  userId?: string;
-}
-
-export interface SseHubStats {
-  /** Open streams. */
-  clients: number;
-  /** Channels with at least one client. */
-  channels: number;
-  /** Users with at least one client. */
-  users: number;
-  /** `publish` and `publishToUser` calls accepted by this hub. */
-  events_published: number;
-  /** Clients disconnected for exceeding `maxBufferBytes`. */
-  clients_dropped: number;
-  /** Failed backplane calls (also on `diagnostics_channel` `canon:sse:backplane-error`). */
-  backplane_errors: number;
-}
-
-/** `Id` is `string`, or `Promise<string>` with a backplane (the id comes from it). */
-export interface SseHub<Id extends string | Promise<string> = string> {
-  /** Streams to a node response (node:http, Express, Fastify `reply.raw`, Koa `ctx.res`). */
-  connect(req: IncomingMessage, res: ServerResponse, options: SseConnectOptions): SseClient;
-  /** Streams as a web `Response` (Hono, fetch-style servers). */
-  response(request: Request, options: SseConnectOptions): Response;
-  /** Sends to every client of `channel`; returns the event's id. */
-  publish(channel: string, message: SseChannelMessage): Id;
-  /** Sends to every connection of `userId`, whatever its channels; returns the event's id. */
-  publishToUser(userId: string, message: SseMessage): Id;
-  stats(): SseHubStats;
-  /**
-   * Resolves once the hub serves replay correctly: at once without a backplane, with one
-   * when it is subscribed (or gave up after 5 s). Connections made before simply wait.
-   */
-  ready(): Promise<void>;
-  /** Ends every stream, stops timers and the backplane subscription. */
-  close(): Promise<void>;
-}
 
 /**
  * Creates a hub. Without a backplane ids count up from the hub's start time in
@@ -123,13 +83,24 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   function replay(connection: Connection, lastEventId: string): void {
     const from = buffer.resolve(lastEventId);
     const missed = from === undefined ? undefined : buffer.since(from);
-    if (missed !== undefined) return connection.replay(missed);
-    const reason = from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
+    if (missed !== undefined) {
+      connection.replay(missed);
+      return;
+    }
+    const reason =
+      from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
     const id = buffer.head === undefined ? undefined : String(buffer.head);
-    connection.write(Frame.of(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId }))));
+    connection.write(
+      Frame.of(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId }))),
+    );
   }
 
-  function open(transport: Transport, request: RequestInfo, options: SseConnectOptions, header?: string): Connection {
+  function open(
+    transport: Transport,
+    request: RequestInfo,
+    options: SseConnectOptions,
+    header?: string,
+  ): Connection {
     const { channels, userId, filter } = options;
     const unit = config.canon ? startConnectionUnit(config.canon, request, channels, userId) : undefined;
     const lastEventId = options.lastEventId ?? header;

@@ -15,7 +15,8 @@ export { type BusLike, type BusToSseOptions, busToSse } from './bus-to-sse.js';
 export type { SseConnectOptions } from './connect-options.js';
 export type { SseClient } from './connection.js';
 export { SSE_HEADERS } from './endpoints.js';
-export { createSseHub, type SseChannelMessage, type SseHub, type SseHubStats } from './hub.js';
+export { createSseHub } from './hub.js';
+export type { SseChannelMessage, SseHub, SseHubStats } from './hub-types.js';
 export type { SseFilterMessage, SseMessage } from './message.js';
 export type { SseHubOptions } from './options.js';
 export {

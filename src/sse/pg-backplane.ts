@@ -45,7 +45,10 @@ FROM next, unnest($4::text[]) WITH ORDINALITY AS c(chunk, ord)`;
 
 function identifier(value: unknown, option: string): string {
   if (typeof value !== 'string' || !IDENTIFIER.test(value)) {
-    throw invalidOption(option, `expected a lowercase SQL identifier (${IDENTIFIER.source}), got ${describe(value)}`);
+    throw invalidOption(
+      option,
+      `expected a lowercase SQL identifier (${IDENTIFIER.source}), got ${describe(value)}`,
+    );
   }
   return value;
 }

@@ -40,7 +40,11 @@ export function redisBackplane(client: RedisLike, options: RedisBackplaneOptions
     throw invalidOption('channel', `expected a non-empty string, got ${describe(channel)}`);
   }
   const methods = client as unknown as Record<string, unknown> | null;
-  if (methods === null || typeof methods !== 'object' || (typeof methods.call !== 'function' && typeof methods.sendCommand !== 'function')) {
+  if (
+    methods === null ||
+    typeof methods !== 'object' ||
+    (typeof methods.call !== 'function' && typeof methods.sendCommand !== 'function')
+  ) {
     throw invalidOption('client', `expected an ioredis or node-redis client, got ${describe(client)}`);
   }
   const ops = redisOps(client, options.subscriber);

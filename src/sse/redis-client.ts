@@ -50,7 +50,8 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
   let subscriber: NodeRedisLike | undefined;
   let unsubscribe = async (): Promise<void> => {};
   return {
-    evalScript: (script, keys, args) => client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]),
+    evalScript: (script, keys, args) =>
+      client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]),
     async subscribe(channel, onMessage) {
       subscriber = given ?? client.duplicate();
       const own = given === undefined ? subscriber : undefined;

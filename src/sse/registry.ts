@@ -14,7 +14,7 @@ function addTo(index: Map<string, Set<Connection>>, key: string, connection: Con
 
 function removeFrom(index: Map<string, Set<Connection>>, key: string, connection: Connection): void {
   const set = index.get(key);
-  if (set !== undefined && set.delete(connection) && set.size === 0) index.delete(key);
+  if (set?.delete(connection) && set.size === 0) index.delete(key);
 }
 
 /** @internal */

@@ -62,7 +62,10 @@ export function nodeTransport(res: ServerResponse, method: string | undefined): 
  * const { stream, transport } = webTransport(() => connection.end('client'));
  * return new Response(stream);
  */
-export function webTransport(onCancel: () => void): { stream: ReadableStream<Uint8Array>; transport: Transport } {
+export function webTransport(onCancel: () => void): {
+  stream: ReadableStream<Uint8Array>;
+  transport: Transport;
+} {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
   const stream = new ReadableStream<Uint8Array>(

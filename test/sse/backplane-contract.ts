@@ -33,7 +33,10 @@ export function describeBackplane(name: string, setup: () => Promise<BackplaneFi
     async function instance(fixture: BackplaneFixture) {
       const hub = createSseHub({ backplane: fixture.make() });
       const server = await serveHub(hub);
-      cleanups.push(() => server.close(), () => hub.close());
+      cleanups.push(
+        () => server.close(),
+        () => hub.close(),
+      );
       await hub.ready();
       return { hub, url: server.url };
     }
@@ -43,7 +46,10 @@ export function describeBackplane(name: string, setup: () => Promise<BackplaneFi
       const [a, b] = started;
       const onA = collect(`${a.url}/?channels=news`);
       const onB = collect(`${b.url}/?channels=news`);
-      cleanups.push(() => onA.source.close(), () => onB.source.close());
+      cleanups.push(
+        () => onA.source.close(),
+        () => onB.source.close(),
+      );
       await Promise.all([onA.opened, onB.opened]);
       await waitFor(() => a.hub.stats().clients === 1 && b.hub.stats().clients === 1);
       const ids = await Promise.all(
@@ -105,7 +111,10 @@ export function describeBackplane(name: string, setup: () => Promise<BackplaneFi
       const [a, b] = started;
       const alice = rawClient(`${b.url}/?channels=x&user=alice`);
       const bob = rawClient(`${b.url}/?channels=x&user=bob`);
-      cleanups.push(() => alice.close(), () => bob.close());
+      cleanups.push(
+        () => alice.close(),
+        () => bob.close(),
+      );
       await Promise.all([alice.response, bob.response]);
       await waitFor(() => b.hub.stats().clients === 2);
       const id = await a.hub.publishToUser('alice', { event: 'note', data: { text: 'hi' } });

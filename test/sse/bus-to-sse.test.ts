@@ -17,7 +17,10 @@ afterEach(async () => {
 async function setup() {
   const hub = createSseHub();
   const server = await serveHub(hub);
-  cleanups.push(() => server.close(), () => hub.close());
+  cleanups.push(
+    () => server.close(),
+    () => hub.close(),
+  );
   const client = (query: string) => {
     const c = rawClient(`${server.url}/?${query}`);
     cleanups.push(() => c.close());

@@ -11,7 +11,10 @@ afterEach(async () => {
 async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
   const hub = createSseHub(options) as SseHub;
   const server = await serveHub(hub);
-  cleanups.push(() => server.close(), () => hub.close());
+  cleanups.push(
+    () => server.close(),
+    () => hub.close(),
+  );
   return { hub, url: server.url };
 }
 
@@ -38,7 +41,11 @@ describe('canon/sse delivery', () => {
     const a = collect(`${url}/?channels=a`);
     const ab = collect(`${url}/?channels=a,b`);
     const b = collect(`${url}/?channels=b`);
-    cleanups.push(() => a.source.close(), () => ab.source.close(), () => b.source.close());
+    cleanups.push(
+      () => a.source.close(),
+      () => ab.source.close(),
+      () => b.source.close(),
+    );
     await Promise.all([a.opened, ab.opened, b.opened]);
     await waitClients(hub, 3);
     const id1 = hub.publish('a', { data: 'for a' });
@@ -58,13 +65,19 @@ describe('canon/sse delivery', () => {
     const alice1 = collect(`${url}/?channels=a&user=alice`, ['note']);
     const alice2 = collect(`${url}/?channels=b&user=alice`, ['note']);
     const bob = collect(`${url}/?channels=a&user=bob`, ['note']);
-    cleanups.push(() => alice1.source.close(), () => alice2.source.close(), () => bob.source.close());
+    cleanups.push(
+      () => alice1.source.close(),
+      () => alice2.source.close(),
+      () => bob.source.close(),
+    );
     await Promise.all([alice1.opened, alice2.opened, bob.opened]);
     await waitClients(hub, 3);
     hub.publishToUser('alice', { event: 'note', data: 'to alice' });
     hub.publish('a', { event: 'note', data: 'alice on a', userId: 'alice' });
     hub.publish('a', { event: 'note', data: 'everyone on a' });
-    await waitFor(() => alice1.received.length === 3 && alice2.received.length === 1 && bob.received.length === 1);
+    await waitFor(
+      () => alice1.received.length === 3 && alice2.received.length === 1 && bob.received.length === 1,
+    );
     expect(alice1.received.map((e) => e.data)).toEqual(['to alice', 'alice on a', 'everyone on a']);
     expect(alice2.received.map((e) => e.data)).toEqual(['to alice']);
     expect(bob.received.map((e) => e.data)).toEqual(['everyone on a']);
@@ -80,7 +93,10 @@ describe('canon/sse delivery', () => {
         return (message.data as { region?: string }).region === 'eu';
       },
     });
-    cleanups.push(() => server.close(), () => hub.close());
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
     const client = collect(`${server.url}/?channels=orders`, ['order.placed']);
     cleanups.push(() => client.source.close());
     await client.opened;
@@ -96,13 +112,18 @@ describe('canon/sse delivery', () => {
     const { hub, url } = await setup();
     const client = collect(`${url}/?channels=a`);
     const raw = rawClient(`${url}/?channels=a`);
-    cleanups.push(() => client.source.close(), () => raw.close());
+    cleanups.push(
+      () => client.source.close(),
+      () => raw.close(),
+    );
     await client.opened;
     await waitClients(hub, 2);
     const id = hub.publish('a', { data: 'first\nsecond\r\nthird\rfourth\n' });
     await waitFor(() => client.received.length === 1 && raw.text().includes('fourth'));
     expect(client.received[0].data).toBe('first\nsecond\nthird\nfourth\n');
-    expect(raw.text()).toContain(`id: ${id}\ndata: first\ndata: second\ndata: third\ndata: fourth\ndata: \n\n`);
+    expect(raw.text()).toContain(
+      `id: ${id}\ndata: first\ndata: second\ndata: third\ndata: fourth\ndata: \n\n`,
+    );
   });
 
   it('keeps custom ids and event names on the wire', async () => {

@@ -93,6 +93,8 @@ export function collect(url: string, names: string[] = ['message']) {
       received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }),
     );
   }
-  const opened = new Promise<void>((resolve) => source.addEventListener('open', () => resolve(), { once: true }));
+  const opened = new Promise<void>((resolve) =>
+    source.addEventListener('open', () => resolve(), { once: true }),
+  );
   return { source, received, opened };
 }

@@ -16,7 +16,10 @@ afterEach(async () => {
 async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
   const hub = createSseHub(options) as SseHub;
   const server = await serveHub(hub);
-  cleanups.push(() => server.close(), () => hub.close());
+  cleanups.push(
+    () => server.close(),
+    () => hub.close(),
+  );
   return { hub, url: server.url };
 }
 
@@ -140,7 +143,10 @@ describe('canon/sse connection lifecycle', () => {
     const server = await listen(
       http.createServer(canonNode(canon, (req, res) => hub.connect(req, res, { channels: ['a'] }))),
     );
-    cleanups.push(() => server.close(), () => hub.close());
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
     const client = rawClient(server.url, { 'x-request-id': 'outer-1' });
     await client.response;
     await waitFor(() => hub.stats().clients === 1);
@@ -149,7 +155,11 @@ describe('canon/sse connection lifecycle', () => {
     const sse = sink.events.find((e) => e.kind === 'sse')!;
     const http_ = sink.events.find((e) => e.kind === 'http')!;
     expect(http_.request_id).toBe('outer-1');
-    expect(sse).toMatchObject({ parent_request_id: 'outer-1', trace_id: http_.trace_id, parent_span_id: http_.span_id });
+    expect(sse).toMatchObject({
+      parent_request_id: 'outer-1',
+      trace_id: http_.trace_id,
+      parent_span_id: http_.span_id,
+    });
     expect(http_.response_size_bytes).toBe(sse.bytes_sent);
   });
 

@@ -29,7 +29,9 @@ describe('canon/sse bad input', () => {
     expect(optionError(() => createSseHub({ replay: 10 as never })).option).toBe('replay');
     expect(optionError(() => createSseHub({ maxBufferBytes: 0 })).option).toBe('maxBufferBytes');
     expect(optionError(() => createSseHub({ canon: {} as never })).option).toBe('canon');
-    expect(optionError(() => createSseHub({ backplane: { publish() {} } as never })).option).toBe('backplane');
+    expect(optionError(() => createSseHub({ backplane: { publish() {} } as never })).option).toBe(
+      'backplane',
+    );
   });
 
   it('rejects invalid publishes without delivering anything', () => {
@@ -67,8 +69,12 @@ describe('canon/sse bad input', () => {
         }
       }),
     );
-    cleanups.push(() => server.close(), () => hub.close());
-    for (const c of ['string', 'empty', 'filter']) expect((await fetch(`${server.url}/?case=${c}`)).status).toBe(400);
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    for (const c of ['string', 'empty', 'filter'])
+      expect((await fetch(`${server.url}/?case=${c}`)).status).toBe(400);
     expect(errors).toEqual(['channels', 'channels', 'filter']);
     expect(hub.stats().clients).toBe(0);
   });

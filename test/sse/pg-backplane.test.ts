@@ -49,11 +49,19 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     const { schema, drop } = await ownSchema();
     const poolA = new pg.Pool({ ...DATABASE, max: 2 });
     const poolB = new pg.Pool({ ...DATABASE, max: 2 });
-    cleanups.push(drop, () => poolA.end(), () => poolB.end());
+    cleanups.push(
+      drop,
+      () => poolA.end(),
+      () => poolB.end(),
+    );
     const a = createSseHub({ backplane: pgBackplane(poolA, { channel: schema, schema }) });
     const b = createSseHub({ backplane: pgBackplane(poolB, { channel: schema, schema }) });
     const server = await serveHub(b);
-    cleanups.push(() => server.close(), () => b.close(), () => a.close());
+    cleanups.push(
+      () => server.close(),
+      () => b.close(),
+      () => a.close(),
+    );
     await Promise.all([a.ready(), b.ready()]);
     const client = rawClient(`${server.url}/?channels=big`);
     cleanups.push(() => client.close());

@@ -36,11 +36,19 @@ describe('canon/sse Redis backplane specifics', () => {
     const nodeRedis = createClient({ url: REDIS_URL });
     await nodeRedis.connect();
     const ioredis = new Redis(REDIS_URL);
-    cleanups.push(() => ioredis.quit(), () => nodeRedis.close());
+    cleanups.push(
+      () => ioredis.quit(),
+      () => nodeRedis.close(),
+    );
     const a = createSseHub({ backplane: redisBackplane(nodeRedis as never, { channel }) });
     const b = createSseHub({ backplane: redisBackplane(ioredis, { channel }) });
     const server = await serveHub(b);
-    cleanups.push(() => ioredis.del(`${channel}:seq`), () => server.close(), () => b.close(), () => a.close());
+    cleanups.push(
+      () => ioredis.del(`${channel}:seq`),
+      () => server.close(),
+      () => b.close(),
+      () => a.close(),
+    );
     await Promise.all([a.ready(), b.ready()]);
     const client = rawClient(`${server.url}/?channels=c`);
     cleanups.push(() => client.close());

@@ -14,7 +14,10 @@ afterEach(async () => {
 async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
   const hub = createSseHub(options) as SseHub;
   const server = await serveHub(hub);
-  cleanups.push(() => server.close(), () => hub.close());
+  cleanups.push(
+    () => server.close(),
+    () => hub.close(),
+  );
   return { hub, url: server.url };
 }
 
@@ -46,7 +49,10 @@ describe('canon/sse replay', () => {
     const server = await listen(
       http.createServer((req, res) => handles.push(hub.connect(req, res, { channels: ['news'] }))),
     );
-    cleanups.push(() => server.close(), () => hub.close());
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
     const source = new EventSource(server.url);
     cleanups.push(() => source.close());
     const received: string[] = [];
@@ -113,7 +119,10 @@ describe('canon/sse replay', () => {
   it('replays only what the client subscribes to: its channels, its user, its filter', async () => {
     const hub = createSseHub();
     const server = await serveHub(hub, { filter: (m) => m.data !== 'filtered' });
-    cleanups.push(() => server.close(), () => hub.close());
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
     const start = hub.publish('a', { data: 'start' });
     hub.publish('b', { data: 'other channel' });
     hub.publishToUser('bob', { data: 'to bob' });

@@ -4,7 +4,8 @@ import { toDelivery } from '../../src/sse/message.js';
 import { ChunkJoiner, splitPayload } from '../../src/sse/pg-chunks.js';
 import { ReplayBuffer } from '../../src/sse/replay-buffer.js';
 
-const delivery = (seq: number, id?: string) => toDelivery(seq, { c: 'a', d: `e${seq}`, ...(id ? { i: id } : {}) });
+const delivery = (seq: number, id?: string) =>
+  toDelivery(seq, { c: 'a', d: `e${seq}`, ...(id ? { i: id } : {}) });
 
 function fill(buffer: ReplayBuffer, seqs: number[]) {
   for (const seq of seqs) if (buffer.advance(seq)) buffer.push(delivery(seq));
@@ -59,7 +60,9 @@ describe('NOTIFY chunks', () => {
 describe('frameEvent', () => {
   it('writes id, event and one data line per line', () => {
     expect(frameEvent('1', undefined, 'x')).toBe('id: 1\ndata: x\n\n');
-    expect(frameEvent('2', 'tick', 'a\r\nb\rc\n')).toBe('id: 2\nevent: tick\ndata: a\ndata: b\ndata: c\ndata: \n\n');
+    expect(frameEvent('2', 'tick', 'a\r\nb\rc\n')).toBe(
+      'id: 2\nevent: tick\ndata: a\ndata: b\ndata: c\ndata: \n\n',
+    );
     expect(frameEvent(undefined, 'reset', '')).toBe('event: reset\ndata: \n\n');
   });
 });

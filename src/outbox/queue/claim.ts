@@ -1,0 +1,88 @@
+/**
+ * @module canon/outbox/queue/claim
+ * Claiming rows of a queue table with a lease, keeping order per key.
+ *
+ * A claim is one short transaction: take the table's advisory lock (claims of one table
+ * run one at a time, so each sees the leases the previous one wrote), then lease up to
+ * `limit` rows `FOR UPDATE SKIP LOCKED` in `seq` order, incrementing `attempts`. A row is
+ * claimable when it is pending, due (`available_at`), not under a live lease, below
+ * `maxAttempts`, and no earlier pending row of its key is leased, waiting for a retry or
+ * out of attempts: that keeps one key's rows in order across any number of workers,
+ * while its consecutive due rows can still be claimed together. Rows with no key are
+ * unordered. Rows whose lease expired after their last allowed attempt (their worker
+ * died) are parked dead on the way.
+ */
+import type { Queryable } from '../store/types.js';
+import { runQuery } from '../store/types.js';
+import type { QueueSpec } from './spec.js';
+
+/** The queue's own columns on a claimed row, plus the table's payload columns. */
+export interface ClaimedRow {
+  /** bigint: a string from node-postgres, a number from PGlite. */
+  seq: string | number;
+  key: string | null;
+  /** This attempt's number (1 for the first). */
+  attempts: number;
+  created_at: Date | string;
+  [column: string]: unknown;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  maxAttempts: number;
+}
+
+/** Advisory-lock namespace for claims (`'cncl'`). */
+const CLAIM_LOCK_CLASS = 0x636e636c;
+
+/** Builds the claim statement of `spec` ($1 worker, $2 lease ms, $3 limit, $4 max attempts). */
+export function claimSql(spec: QueueSpec): string {
+  const t = spec.table.sql;
+  return `WITH expired AS (
+    UPDATE ${t} SET status = 'dead', locked_by = NULL, locked_until = NULL,
+      last_error = coalesce(last_error, '{}'::jsonb) || '{"lease_expired": true}'::jsonb
+    WHERE status = 'pending' AND locked_until < now() AND attempts >= $4
+  ), picked AS (
+    SELECT c.seq FROM ${t} c
+    WHERE c.status = 'pending' AND c.available_at <= now() AND c.attempts < $4
+      AND (c.locked_until IS NULL OR c.locked_until < now())
+      AND (c.key IS NULL OR NOT EXISTS (
+        SELECT 1 FROM ${t} e
+        WHERE e.key = c.key AND e.status = 'pending' AND e.seq < c.seq
+          AND (e.available_at > now() OR e.locked_until >= now() OR e.attempts >= $4)))
+    ORDER BY c.seq
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE ${t} r SET attempts = r.attempts + 1, locked_by = $1,
+    locked_until = now() + $2::double precision * interval '1 millisecond'
+  FROM picked WHERE r.seq = picked.seq
+  RETURNING r.seq, r.key, r.attempts, r.created_at, ${spec.payloadColumns}`;
+}
+
+/**
+ * Leases up to `options.limit` claimable rows; resolves to them in `seq` order.
+ *
+ * @example
+ * const rows = await claim(store, spec, claimStatement, { workerId, limit: 100, leaseMs: 30_000, maxAttempts: 10 });
+ */
+export async function claim(
+  store: { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+  spec: QueueSpec,
+  statement: string,
+  options: ClaimOptions,
+): Promise<ClaimedRow[]> {
+  const rows = await store.transaction(async (tx) => {
+    await runQuery(tx, 'SELECT pg_advisory_xact_lock($1, $2)', [CLAIM_LOCK_CLASS, spec.table.lockKey]);
+    const result = await runQuery<ClaimedRow>(tx, statement, [
+      options.workerId,
+      options.leaseMs,
+      options.limit,
+      options.maxAttempts,
+    ]);
+    return result.rows;
+  });
+  return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+}

@@ -1,0 +1,283 @@
+/**
+ * @module canon/outbox/queue/worker
+ * The loop that drains a queue table: claim a batch (see ./claim), work on it with
+ * bounded concurrency, one key's rows strictly one after another, then record each row's
+ * fate in bulk. Wakes on LISTEN/NOTIFY, polls as a backstop, renews its leases while
+ * working, retries with backoff (./backoff), parks rows dead after `maxAttempts`,
+ * deletes done rows after their retention, and on `stop()` finishes what it started and
+ * hands back what it had not. The outbox relay is this worker plus envelope publishing;
+ * webhook and broker delivery queues can be too.
+ */
+
+import { CanonError, ErrorCodes } from '../../core/errors.js';
+import { normalizeError } from '../../core/normalize-error.js';
+import type { OutboxStore, Unlisten } from '../store/types.js';
+import { backoffDelay, type ResolvedBackoff } from './backoff.js';
+import { type ClaimedRow, claim, claimSql } from './claim.js';
+import { cleanup } from './maintenance.js';
+import { complete, type Failure, fail, release, renew } from './settle.js';
+import type { QueueSpec } from './spec.js';
+
+/** What became of one attempt. */
+export interface AttemptReport {
+  attempt: number;
+  result: 'done' | 'retry' | 'dead';
+  error?: unknown;
+  /** Delay before the retry, when `result` is `'retry'`. */
+  retryInMs?: number;
+}
+
+export interface QueueWorkerOptions<Row extends ClaimedRow> {
+  store: OutboxStore;
+  spec: QueueSpec;
+  /** Written to `locked_by`: which worker holds a lease. */
+  workerId: string;
+  batchSize: number;
+  /** Rows (of different keys) worked on at once. */
+  concurrency: number;
+  pollIntervalMs: number;
+  listen: boolean;
+  leaseMs: number;
+  maxAttempts: number;
+  backoff: ResolvedBackoff;
+  /** Done rows are deleted this long after finishing; 0 deletes them right away. */
+  retentionMs: number;
+  cleanupIntervalMs: number;
+  /** An attempt still running after this long counts as failed. */
+  timeoutMs: number;
+  /** Works on one row. Resolve: done. Throw: failed attempt (`retriable: false` on the error parks it dead at once). */
+  run(row: Row): unknown;
+  /** Sees each attempt's fate before it is written. Must not throw. */
+  observe?(row: Row, report: AttemptReport): void;
+  /** Database trouble in the loop (`operation`: claim, complete, fail, release, renew, cleanup, listen). */
+  onError(error: unknown, operation: string): void;
+}
+
+export interface QueueWorker {
+  readonly running: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Seq = ClaimedRow['seq'];
+const MAX_ERROR_PAUSE_MS = 30_000;
+
+/** Rows grouped so each key's rows stay in order; rows without key are groups of one. */
+function groupByKey<Row extends ClaimedRow>(rows: Row[]): Row[][] {
+  const groups: Row[][] = [];
+  const byKey = new Map<string, Row[]>();
+  for (const row of rows) {
+    if (row.key === null) groups.push([row]);
+    else {
+      const group = byKey.get(row.key);
+      if (group) group.push(row);
+      else {
+        const created = [row];
+        byKey.set(row.key, created);
+        groups.push(created);
+      }
+    }
+  }
+  return groups;
+}
+
+function withTimeout(work: unknown, ms: number): Promise<unknown> {
+  if (!(work instanceof Promise)) return Promise.resolve(work);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new CanonError(ErrorCodes.OUTBOX_PUBLISH_TIMEOUT, `canon: attempt still running after ${ms} ms`),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Creates a worker over a queue table (not started).
+ *
+ * @example
+ * const worker = createQueueWorker({ store, spec, workerId: 'w1', run: (row) => deliver(row), ...defaults });
+ * await worker.start(); // … later
+ * await worker.stop();
+ */
+export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOptions<Row>): QueueWorker {
+  const { store, spec, workerId, leaseMs, maxAttempts } = options;
+  const statement = claimSql(spec);
+  let running = false;
+  let loopDone: Promise<void> | undefined;
+  let unlisten: Unlisten | undefined;
+  let cleanupTimer: NodeJS.Timeout | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
+  let wakeAt = Number.POSITIVE_INFINITY;
+  let woken = false;
+  let resolveIdle: (() => void) | undefined;
+
+  const report = (operation: string) => (error: unknown) => options.onError(error, operation);
+
+  function wake(): void {
+    woken = true;
+    resolveIdle?.();
+  }
+
+  /** Makes sure the loop looks again within `ms` (a retry falling due). */
+  function wakeWithin(ms: number): void {
+    const at = Date.now() + ms;
+    if (ms >= options.pollIntervalMs || at >= wakeAt) return;
+    clearTimeout(wakeTimer);
+    wakeAt = at;
+    wakeTimer = setTimeout(() => {
+      wakeAt = Number.POSITIVE_INFINITY;
+      wake();
+    }, ms);
+  }
+
+  function idle(ms: number): Promise<void> {
+    if (woken || !running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolveIdle = undefined;
+        resolve();
+      }
+      resolveIdle = done;
+    });
+  }
+
+  async function attempt(row: Row): Promise<Failure | undefined> {
+    try {
+      await withTimeout(options.run(row), options.timeoutMs);
+      options.observe?.(row, { attempt: row.attempts, result: 'done' });
+      return undefined;
+    } catch (error) {
+      const dead =
+        row.attempts >= maxAttempts || (error as { retriable?: unknown } | null)?.retriable === false;
+      const delayMs = dead ? 0 : backoffDelay(row.attempts, options.backoff);
+      options.observe?.(row, {
+        attempt: row.attempts,
+        result: dead ? 'dead' : 'retry',
+        error,
+        retryInMs: dead ? undefined : delayMs,
+      });
+      if (!dead) wakeWithin(delayMs);
+      const recorded = {
+        ...normalizeError(error),
+        attempt: row.attempts,
+        failed_at: new Date().toISOString(),
+      };
+      return { seq: row.seq, dead, delayMs, error: recorded };
+    }
+  }
+
+  async function work(rows: Row[]): Promise<void> {
+    const done: Seq[] = [];
+    const failures: Failure[] = [];
+    const released: Seq[] = [];
+    const groups = groupByKey(rows);
+    const all = rows.map((row) => row.seq);
+    const renewal = setInterval(
+      () => renew(store, spec, workerId, all, leaseMs).catch(report('renew')),
+      leaseMs / 3,
+    );
+    let next = 0;
+    async function runner(): Promise<void> {
+      while (next < groups.length) {
+        const group = groups[next++];
+        for (let i = 0; i < group.length; i++) {
+          if (!running) {
+            released.push(...group.slice(i).map((row) => row.seq));
+            break;
+          }
+          const failure = await attempt(group[i]);
+          if (!failure) {
+            done.push(group[i].seq);
+            continue;
+          }
+          failures.push(failure);
+          released.push(...group.slice(i + 1).map((row) => row.seq)); // later rows of the key wait for it
+          break;
+        }
+      }
+    }
+    try {
+      await Promise.all(Array.from({ length: Math.min(options.concurrency, groups.length) }, runner));
+    } finally {
+      clearInterval(renewal);
+    }
+    await complete(store, spec, workerId, done, options.retentionMs === 0).catch(report('complete'));
+    await fail(store, spec, workerId, failures).catch(report('fail'));
+    await release(store, spec, workerId, released).catch(report('release'));
+  }
+
+  async function loop(): Promise<void> {
+    let errors = 0;
+    while (running) {
+      let rows: Row[];
+      try {
+        woken = false;
+        rows = (await claim(store, spec, statement, {
+          workerId,
+          limit: options.batchSize,
+          leaseMs,
+          maxAttempts,
+        })) as Row[];
+        errors = 0;
+      } catch (error) {
+        report('claim')(error);
+        await idle(Math.min(options.pollIntervalMs * 2 ** errors++, MAX_ERROR_PAUSE_MS));
+        continue;
+      }
+      if (!running) {
+        await release(
+          store,
+          spec,
+          workerId,
+          rows.map((row) => row.seq),
+        ).catch(report('release'));
+      } else if (rows.length > 0) {
+        await work(rows);
+      } else {
+        await idle(options.pollIntervalMs);
+      }
+    }
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    async start() {
+      if (running) return;
+      running = true;
+      if (options.listen) {
+        try {
+          unlisten = await store.listen(spec.table.channel, wake);
+        } catch (error) {
+          report('listen')(error); // polling still delivers, only slower
+        }
+      }
+      if (options.retentionMs > 0) {
+        cleanupTimer = setInterval(
+          () => cleanup(store, spec, options.retentionMs).catch(report('cleanup')),
+          options.cleanupIntervalMs,
+        );
+        cleanupTimer.unref();
+      }
+      loopDone = loop();
+    },
+    async stop() {
+      if (!running) return loopDone;
+      running = false;
+      clearInterval(cleanupTimer);
+      clearTimeout(wakeTimer);
+      wake();
+      await loopDone;
+      await unlisten?.().catch(report('listen'));
+      unlisten = undefined;
+    },
+  };
+}

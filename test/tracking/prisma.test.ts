@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCanon, memorySink } from '../../src/index.js';
+import { trackPg } from '../../src/tracking/pg/index.js';
 import { prismaTracking } from '../../src/tracking/prisma/index.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from './pg-schema.js';
 
@@ -129,6 +130,26 @@ describe('prismaTracking ($extends query extension)', () => {
       await prisma.$disconnect();
     }
     expect(Object.fromEntries(sink.events.map((e) => [e.n, e.db.query_count]))).toEqual({ 1: 1, 3: 3 });
+  });
+
+  it('counts SQL statements instead when the adapter is given a trackPg pool', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const pool = trackPg(schema.pool());
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema: schema.name }) });
+    try {
+      await canon.run({}, async () => {
+        await prisma.item.findMany();
+        await prisma.$transaction(async (tx: any) => {
+          await tx.item.count();
+        });
+      });
+    } finally {
+      await prisma.$disconnect();
+    }
+    const { db } = sink.events[0];
+    expect(db.error_count).toBe(0);
+    expect(db.query_count).toBe(4); // select, begin, count, commit
   });
 
   it('refuses bad options, naming them', () => {

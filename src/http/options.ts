@@ -31,7 +31,7 @@ export interface FrameworkOptions {
 }
 
 /**
- * Validates an adapter's `canon` argument and options.
+ * @internal Validates an adapter's `canon` argument and options.
  *
  * @example
  * const { tenant } = resolveAdapterOptions('canonKoa', canon, options);

@@ -44,8 +44,9 @@ export interface Refusal {
   body: string;
 }
 
-/** Status and content type of a refused request. */
+/** @internal Status of a refused request. */
 export const REFUSAL_STATUS = 400;
+/** @internal Content type of a refused request. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -56,7 +57,7 @@ function refusal(code: Refusal['code'], message: string): Refusal {
 }
 
 /**
- * Validates the `tenant` option; throws a `CanonOptionError` naming the bad field.
+ * @internal Validates the `tenant` option; throws a `CanonOptionError` naming the bad field.
  *
  * @example
  * const rule = tenantRule({ header: 'X-Org', validate: (id) => /^org_\w+$/.test(id) });
@@ -100,7 +101,7 @@ function isValid(rule: TenantRule, tenantId: string): boolean {
 }
 
 /**
- * Applies the rule to one request: on success the id becomes the unit's tenant and
+ * @internal Applies the rule to one request: on success the id becomes the unit's tenant and
  * `undefined` is returned; otherwise the error is marked on the unit and the prepared
  * refusal is returned for the adapter to send with status 400.
  *
@@ -128,7 +129,7 @@ export function enterTenant(
 }
 
 /**
- * Sends a refusal on a node:http response (the adapters without a reply API of their own).
+ * @internal Sends a refusal on a node:http response (the adapters without a reply API of their own).
  *
  * @example
  * if (refused) return refuseRequest(res, refused);

@@ -12,7 +12,10 @@ export interface SseConnectOptions {
   userId?: string;
   /** Called for every candidate event (live and replayed); return false to skip it. */
   filter?: (message: SseFilterMessage) => boolean;
-  /** Overrides the `Last-Event-ID` header (for clients that send it as a query parameter). */
+  /**
+   * Used when the request has no `Last-Event-ID` header: for clients that pass the last
+   * id as a query parameter (a manual reconnect, where EventSource sends no header).
+   */
   lastEventId?: string;
 }
 

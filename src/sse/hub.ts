@@ -103,7 +103,7 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   ): Connection {
     const { channels, userId, filter } = options;
     const unit = config.canon ? startConnectionUnit(config.canon, request, channels, userId) : undefined;
-    const lastEventId = options.lastEventId ?? header;
+    const lastEventId = header || options.lastEventId;
     if (lastEventId) unit?.set('last_event_id', lastEventId);
     const connection = new Connection(owner, transport, channels, userId, filter, unit);
     clients.add(connection);

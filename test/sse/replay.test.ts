@@ -135,6 +135,30 @@ describe('canon/sse replay', () => {
     expect(client.parsed().events.map((e) => e.data)).toEqual(['to alice', 'end']);
   });
 
+  it('takes the last id from the lastEventId option when no header is sent; the header wins', async () => {
+    const hub = createSseHub();
+    const server = await listen(
+      http.createServer((req, res) => {
+        const lastEventId = new URL(req.url!, 'http://x').searchParams.get('lastEventId') ?? undefined;
+        hub.connect(req, res, { channels: ['a'], lastEventId });
+      }),
+    );
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    const ids = ['one', 'two', 'three'].map((data) => hub.publish('a', { data }));
+    const byQuery = rawClient(`${server.url}/?lastEventId=${ids[0]}`);
+    const byHeader = rawClient(`${server.url}/?lastEventId=${ids[0]}`, { 'last-event-id': ids[1] });
+    cleanups.push(
+      () => byQuery.close(),
+      () => byHeader.close(),
+    );
+    await waitFor(() => byQuery.parsed().events.length === 2 && byHeader.parsed().events.length === 1);
+    expect(byQuery.parsed().events.map((e) => e.data)).toEqual(['two', 'three']);
+    expect(byHeader.parsed().events.map((e) => e.data)).toEqual(['three']);
+  });
+
   it('keeps no history with replay: false', async () => {
     const { hub, url } = await setup({ replay: false });
     const first = hub.publish('a', { data: 'gone' });

@@ -118,11 +118,12 @@ describe('trackRedis batches', () => {
       await canon.run({}, async () => {
         await client.multi().get(key('m')).get(key('nothing')).exec();
         await client.multi().get(key('m')).set(key('p'), 'y').execAsPipeline();
+        await client.withTypeMapping({}).get(key('m')); // a proxy of the tracked client
       });
     } finally {
       await client.quit();
     }
-    expect(sink.events[0].cache).toMatchObject({ commands: 4, hits: 2, misses: 1 });
+    expect(sink.events[0].cache).toMatchObject({ commands: 5, hits: 3, misses: 1 });
   });
 
   it('ioredis: pipelines read replies; MULTI counts its round trips without hits and misses', async () => {

@@ -5,9 +5,28 @@
  * (Hono, fetch-style servers). Both report how many bytes still wait to reach the
  * client, which is what backpressure is decided on.
  */
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { responseState } from '../http/response-size.js';
 import type { Frame } from './frame.js';
+
+/** Sockets corked during this tick; uncorked together right after it. */
+const corked: Socket[] = [];
+
+function uncorkAll(): void {
+  for (const socket of corked) socket.uncork();
+  corked.length = 0;
+}
+
+/**
+ * Corks `socket` until the end of the tick (once per tick), so events published in the
+ * same tick leave in one `writev` per socket, as `res.write` would do.
+ */
+function corkForTick(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  if (corked.push(socket) === 1) process.nextTick(uncorkAll);
+}
 
 /** @internal */
 export interface Transport {
@@ -23,8 +42,9 @@ export interface Transport {
  * A transport over a node response whose headers were just flushed. Once the headers are
  * on the socket, frames go straight to it, pre-framed as HTTP chunks when the response
  * is chunked: one socket write of a buffer shared by every client, instead of the four
- * `res.write` makes. A response not yet on its socket (a pipelined request) or a HEAD
- * response keeps using `res.write`. An HTTP adapter's byte count is kept up to date.
+ * `res.write` makes, corked until the end of the tick. A response not yet on its socket
+ * (a pipelined request), a HEAD response, or one whose `write` a middleware replaced
+ * (compression) keeps using `res.write`. An HTTP adapter's byte count is kept up to date.
  *
  * @example
  * res.writeHead(200, SSE_HEADERS); res.flushHeaders();
@@ -32,7 +52,12 @@ export interface Transport {
  */
 export function nodeTransport(res: ServerResponse, method: string | undefined): Transport {
   const socket = res.socket;
-  const direct = socket !== null && method !== 'HEAD' && res.writableLength === socket.writableLength;
+  const direct =
+    socket !== null &&
+    method !== 'HEAD' &&
+    res.writableLength === socket.writableLength && // the headers are on the socket
+    res.write === ServerResponse.prototype.write && // no middleware (compression) rewrites the body
+    !res.hasHeader('content-encoding');
   const chunked = res.chunkedEncoding;
   const counter = responseState(res);
   return {
@@ -41,6 +66,7 @@ export function nodeTransport(res: ServerResponse, method: string | undefined): 
         res.write(frame.bytes);
         return res.writableLength;
       }
+      corkForTick(socket);
       socket.write(chunked ? frame.chunked : frame.bytes);
       if (counter !== undefined) counter.bytes += frame.bytes.length;
       return socket.writableLength;

@@ -163,6 +163,32 @@ describe('canon/sse connection lifecycle', () => {
     expect(http_.response_size_bytes).toBe(sse.bytes_sent);
   });
 
+  it('writes through a middleware that replaced res.write (compression and the like)', async () => {
+    const hub = createSseHub();
+    const written: string[] = [];
+    const server = await listen(
+      http.createServer((req, res) => {
+        const write = res.write;
+        res.write = function recordingWrite(this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+          written.push(String(chunk));
+          return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+        } as typeof res.write;
+        hub.connect(req, res, { channels: ['a'] });
+      }),
+    );
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    const client = rawClient(`${server.url}/`);
+    cleanups.push(() => client.close());
+    await client.response;
+    await waitFor(() => hub.stats().clients === 1);
+    const id = hub.publish('a', { data: 'via middleware' });
+    await waitFor(() => client.parsed().events.length === 1);
+    expect(written).toEqual([`id: ${id}\ndata: via middleware\n\n`]);
+  });
+
   it('serves HTTP/1.0 clients with a body delimited by the connection, not chunks', async () => {
     const { hub, url } = await setup();
     const { port } = new URL(url);

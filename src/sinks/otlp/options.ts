@@ -34,7 +34,7 @@ export interface OtlpSinkOptions {
   resource?: Record<string, string | number | boolean>;
 }
 
-/** @internal */
+/** The options with defaults applied. */
 export interface ResolvedOtlpOptions {
   url: URL;
   headers: Record<string, string>;

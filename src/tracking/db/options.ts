@@ -13,7 +13,7 @@ export interface DbTrackingOptions {
   maxSlowQueries?: number;
 }
 
-/** @internal */
+/** The options with defaults applied (what the trackers use). */
 export interface ResolvedDbOptions {
   slowQueryMs: number;
   maxSlowQueries: number;

@@ -76,7 +76,7 @@ function hostOf(origin: string): string {
   return host;
 }
 
-/** @internal The interceptor with resolved options; `isActive()` false makes it a pass-through. */
+/** The interceptor with resolved options; `isActive()` false makes it a pass-through (used by `installFetchTracking`). */
 export function trackingInterceptor(
   options: ResolvedFetchOptions,
   isActive: () => boolean = () => true,

@@ -15,7 +15,7 @@ export interface FetchTrackingOptions {
   propagate?: boolean | ((origin: string) => boolean);
 }
 
-/** @internal */
+/** The options with defaults applied (what the trackers use). */
 export interface ResolvedFetchOptions {
   maxCalls: number;
   propagate: (origin: string) => boolean;

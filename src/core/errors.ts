@@ -27,6 +27,10 @@ export const ErrorCodes = {
   OUTBOX_SCHEMA_VERSION: 'CANON_OUTBOX_SCHEMA_VERSION',
   /** A relay's `publish` did not settle within `publishTimeoutMs`. */
   OUTBOX_PUBLISH_TIMEOUT: 'CANON_OUTBOX_PUBLISH_TIMEOUT',
+  /** A consumed message's body is not a Canon envelope nor a CloudEvent (`canon/consumer`). */
+  INVALID_MESSAGE: 'CANON_INVALID_MESSAGE',
+  /** What exists on a broker conflicts with what a publisher or source needs (`canon/nats`, ...). */
+  BROKER_TOPOLOGY: 'CANON_BROKER_TOPOLOGY',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

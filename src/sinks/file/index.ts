@@ -5,9 +5,9 @@
 
 import { invalidOption } from '../../core/errors.js';
 import type { Sink } from '../../core/sink.js';
-import { type BoomOptions, createBoomSink } from '../boom-sink.js';
+import { createLineSink, type LineSinkOptions } from '../line-sink.js';
 
-export type FileSinkOptions = BoomOptions;
+export type FileSinkOptions = LineSinkOptions;
 
 /**
  * Writes events to `path`, buffered like {@link stdoutSink}.
@@ -17,5 +17,5 @@ export type FileSinkOptions = BoomOptions;
  */
 export function fileSink(path: string, options: FileSinkOptions = {}): Sink {
   if (typeof path !== 'string' || path === '') throw invalidOption('fileSink(path)', 'expected a file path');
-  return createBoomSink({ dest: path }, options);
+  return createLineSink({ path }, options);
 }

@@ -4,9 +4,9 @@
  */
 
 import type { Sink } from '../../core/sink.js';
-import { type BoomOptions, createBoomSink } from '../boom-sink.js';
+import { createLineSink, type LineSinkOptions } from '../line-sink.js';
 
-export type StdoutSinkOptions = BoomOptions;
+export type StdoutSinkOptions = LineSinkOptions;
 
 /**
  * Writes events to stdout (fd 1), buffered, flushed at exit and on SIGTERM/SIGINT.
@@ -15,5 +15,5 @@ export type StdoutSinkOptions = BoomOptions;
  * createCanon({ sinks: [stdoutSink({ minLength: 0 })] }); // write each line at once
  */
 export function stdoutSink(options: StdoutSinkOptions = {}): Sink {
-  return createBoomSink({ fd: 1 }, options);
+  return createLineSink({ fd: 1 }, options);
 }

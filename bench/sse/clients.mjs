@@ -32,29 +32,39 @@ function record(seq, publishedAt, at) {
   }
 }
 
+/**
+ * One raw HTTP/1.1 SSE connection. `onread` reads into a fixed buffer with no stream
+ * machinery or allocation per read, keeping the measuring process as light as possible.
+ */
 function open() {
   return new Promise((resolve) => {
-    const socket = net.connect({ port: Number(port), host: '127.0.0.1' });
     let tail = '';
     let ready = false;
-    socket.setEncoding('latin1');
-    socket.on('connect', () => socket.write(REQUEST));
-    socket.on('data', (chunk) => {
-      const at = nowUs();
-      if (!ready) {
-        ready = true;
-        connected++;
-        resolve();
-      }
-      const text = tail + chunk;
-      const end = text.lastIndexOf('\n\n');
-      if (end === -1) {
-        tail = text;
-        return;
-      }
-      tail = text.slice(end + 2);
-      for (const match of text.slice(0, end).matchAll(EVENT)) record(Number(match[1]), Number(match[2]), at);
+    const socket = net.connect({
+      port: Number(port),
+      host: '127.0.0.1',
+      onread: {
+        buffer: Buffer.allocUnsafe(16 * 1024),
+        callback(length, buffer) {
+          const at = nowUs();
+          if (!ready) {
+            ready = true;
+            connected++;
+            resolve();
+          }
+          const text = tail + buffer.toString('latin1', 0, length);
+          const end = text.lastIndexOf('\n\n');
+          if (end === -1) {
+            tail = text;
+            return;
+          }
+          tail = text.slice(end + 2);
+          for (const match of text.slice(0, end).matchAll(EVENT))
+            record(Number(match[1]), Number(match[2]), at);
+        },
+      },
     });
+    socket.on('connect', () => socket.write(REQUEST));
     socket.on('error', () => {
       if (!ready) failed++;
       resolve();

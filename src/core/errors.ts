@@ -31,6 +31,26 @@ export const ErrorCodes = {
   INVALID_MESSAGE: 'CANON_INVALID_MESSAGE',
   /** What exists on a broker conflicts with what a publisher or source needs (`canon/nats`, ...). */
   BROKER_TOPOLOGY: 'CANON_BROKER_TOPOLOGY',
+  /** An incoming webhook lacks a signature, id or timestamp header, or it is malformed (`canon/webhooks`). */
+  WEBHOOK_MISSING_HEADER: 'MISSING_HEADER',
+  /** No signature of an incoming webhook matches: tampered body or wrong secret. */
+  WEBHOOK_BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** An incoming webhook's timestamp is older than the tolerance. */
+  WEBHOOK_STALE_TIMESTAMP: 'STALE_TIMESTAMP',
+  /** An incoming webhook's timestamp is further in the future than the tolerance. */
+  WEBHOOK_FUTURE_TIMESTAMP: 'FUTURE_TIMESTAMP',
+  /** An incoming webhook id was already accepted within the tolerance window. */
+  WEBHOOK_REPLAYED: 'REPLAYED',
+  /** A webhook secret is malformed (not `whsec_` + base64 of 24 to 64 bytes, empty). */
+  WEBHOOK_BAD_SECRET: 'BAD_SECRET',
+  /** A correctly signed incoming webhook whose body is not JSON. */
+  WEBHOOK_BAD_PAYLOAD: 'BAD_PAYLOAD',
+  /** An outgoing webhook attempt failed (network, timeout, status); `details.reason` says how. */
+  WEBHOOK_DELIVERY_FAILED: 'CANON_WEBHOOK_DELIVERY_FAILED',
+  /** An outgoing webhook URL was refused by the SSRF guard (private address, scheme). */
+  WEBHOOK_SSRF_BLOCKED: 'CANON_WEBHOOK_SSRF_BLOCKED',
+  /** No webhook endpoint has this id. */
+  WEBHOOK_ENDPOINT_NOT_FOUND: 'CANON_WEBHOOK_ENDPOINT_NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

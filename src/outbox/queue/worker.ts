@@ -47,6 +47,11 @@ export interface QueueWorkerOptions<Row extends ClaimedRow> {
   timeoutMs: number;
   /** Works on one row. Resolve: done. Throw: failed attempt (`retriable: false` on the error parks it dead at once). */
   run(row: Row): unknown;
+  /**
+   * The delay before retrying `row` after its failed attempt threw `error`, replacing
+   * `backoff` (a fixed schedule, a `Retry-After` the error carries). Must not throw.
+   */
+  retryDelay?(row: Row, error: unknown): number;
   /** Sees each attempt's fate before it is written. Must not throw. */
   observe?(row: Row, report: AttemptReport): void;
   /** Database trouble in the loop (`operation`: claim, complete, fail, release, renew, cleanup, listen). */
@@ -156,7 +161,9 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     } catch (error) {
       const dead =
         row.attempts >= maxAttempts || (error as { retriable?: unknown } | null)?.retriable === false;
-      const delayMs = dead ? 0 : backoffDelay(row.attempts, options.backoff);
+      const delayMs = dead
+        ? 0
+        : (options.retryDelay?.(row, error) ?? backoffDelay(row.attempts, options.backoff));
       options.observe?.(row, {
         attempt: row.attempts,
         result: dead ? 'dead' : 'retry',

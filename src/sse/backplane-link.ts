@@ -39,6 +39,7 @@ function decode(payload: string): Envelope | Marker {
 }
 
 /**
+ * @internal
  * Subscribes the hub and announces it.
  *
  * @example

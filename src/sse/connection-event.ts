@@ -37,6 +37,7 @@ function pathOf(url: string): string {
 }
 
 /**
+ * @internal
  * Starts the unit of work of one connection.
  *
  * @example
@@ -74,7 +75,7 @@ export function startConnectionUnit(
   });
 }
 
-/** Records the connection's totals and emits its event (once). */
+/** @internal Records the connection's totals and emits its event (once). */
 export function endConnectionUnit(unit: WideEvent, totals: ConnectionTotals): void {
   unit.enrich(totals as unknown as Fields);
   unit.end();

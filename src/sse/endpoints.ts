@@ -28,6 +28,7 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 }
 
 /**
+ * @internal
  * Starts a stream on a node response.
  *
  * @example
@@ -48,6 +49,7 @@ export function connectNode(req: IncomingMessage, res: ServerResponse, open: Ope
 }
 
 /**
+ * @internal
  * Starts a stream as a web `Response`; the client going away cancels the stream or
  * aborts the request's signal, whichever the server does.
  *

@@ -7,6 +7,7 @@
 
 const CRLF = Buffer.from('\r\n');
 
+/** @internal */
 export class Frame {
   private chunk: Buffer | undefined;
 

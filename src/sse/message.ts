@@ -81,6 +81,7 @@ function encodeData(data: unknown): { d: string; j?: 1 } {
 }
 
 /**
+ * @internal
  * Validates a publish and encodes it. Throws a `CanonOptionError` naming the field.
  *
  * @example
@@ -107,6 +108,7 @@ export function toEnvelope(target: Target, message: SseMessage, required: keyof 
 }
 
 /**
+ * @internal
  * Gives an envelope its place in the hub's sequence and frames it.
  *
  * @example
@@ -124,7 +126,7 @@ export function toDelivery(seq: number, envelope: Envelope): Delivery {
   };
 }
 
-/** The view a `filter` sees, decoded once per delivery and shared across clients. */
+/** @internal The view a `filter` sees, decoded once per delivery and shared across clients. */
 export function filterView(delivery: Delivery): SseFilterMessage {
   if (delivery.view !== undefined) return delivery.view;
   const { c, e, d, j } = delivery.envelope;

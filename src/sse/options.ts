@@ -66,6 +66,7 @@ function checkShape(value: unknown, option: string, methods: string[]): void {
 }
 
 /**
+ * @internal
  * Validates and fills in defaults.
  *
  * @example

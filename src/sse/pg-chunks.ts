@@ -8,6 +8,7 @@
 const CHUNK_UNITS = 2_000;
 
 /**
+ * @internal
  * Splits `payload` into NOTIFY-sized pieces, never inside a surrogate pair.
  *
  * @example

@@ -112,6 +112,7 @@ function ioRedisOps(client: IoRedisLike, given: IoRedisLike | undefined): RedisO
 }
 
 /**
+ * @internal
  * Wraps an ioredis or node-redis client; `subscriber` is used instead of a duplicate.
  *
  * @example

@@ -10,6 +10,7 @@ import type { Delivery } from './message.js';
 
 const DECIMAL_ID = /^\d{1,16}$/;
 
+/** @internal The replay history of one hub. */
 export class ReplayBuffer {
   /** Every sequence number in `(floor, head]` has been seen (and kept, if an event). */
   floor: number | undefined;

@@ -39,6 +39,7 @@ export interface Transport {
 }
 
 /**
+ * @internal
  * A transport over a node response whose headers were just flushed. Once the headers are
  * on the socket, frames go straight to it, pre-framed as HTTP chunks when the response
  * is chunked: one socket write of a buffer shared by every client, instead of the four
@@ -81,6 +82,7 @@ export function nodeTransport(res: ServerResponse, method: string | undefined): 
 }
 
 /**
+ * @internal
  * A web stream and its transport. The queue is measured in bytes with a high-water mark
  * of 0, so `-desiredSize` is exactly what the server has not yet taken from the stream.
  *

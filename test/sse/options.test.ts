@@ -1,7 +1,13 @@
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { CanonOptionError } from '../../src/index.js';
-import { createSseHub, pgBackplane, redisBackplane } from '../../src/sse/index.js';
+import {
+  createSseHub,
+  pgBackplane,
+  redisBackplane,
+  type SseBackplane,
+  type SseHub,
+} from '../../src/sse/index.js';
 import { listen } from '../helpers/http.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -86,5 +92,13 @@ describe('canon/sse bad input', () => {
     const pool = { query: async () => ({ rows: [] }), connect: async () => ({}) } as never;
     expect(optionError(() => pgBackplane(pool, { channel: 'Bad-Name' })).option).toBe('channel');
     expect(optionError(() => pgBackplane(pool, { schema: 'x; drop table y' })).option).toBe('schema');
+  });
+
+  it('types publish as string without a backplane and Promise<string> with one', () => {
+    const plain = () => createSseHub({ heartbeatMs: 1_000 });
+    expectTypeOf(plain).returns.toEqualTypeOf<SseHub<string>>();
+    const withBackplane = (backplane: SseBackplane) => createSseHub({ backplane });
+    expectTypeOf(withBackplane).returns.toEqualTypeOf<SseHub<Promise<string>>>();
+    expectTypeOf<SseHub<Promise<string>>['publish']>().returns.toEqualTypeOf<Promise<string>>();
   });
 });

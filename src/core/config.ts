@@ -74,7 +74,7 @@ export interface CanonConfig {
   limits?: Partial<Limits>;
 }
 
-/** @internal The validated, defaulted configuration. */
+/** The validated, defaulted configuration (internal: not exported from `canon`). */
 export interface ResolvedConfig {
   service: string;
   version?: string;

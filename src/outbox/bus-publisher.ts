@@ -1,11 +1,11 @@
 /**
  * @module canon/outbox/bus-publisher
  * `busPublisher(bus)`: a relay publisher that delivers to the in-process `EventBus`.
- * Broker and webhook publishers have the same shape: `(event, { topic, key, attempt })`.
+ * Broker and webhook publishers have the same shape (a `Publisher`): `(event, { topic, key, attempt })`.
  */
 import { describe, invalidOption } from '../core/errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { Publisher } from './relay-options.js';
+import type { EventEnvelope } from '../events/envelope.js';
 
 export interface BusPublisherOptions {
   /**
@@ -24,11 +24,14 @@ export interface BusPublisherOptions {
  * bus.on(OrderPlaced, sendConfirmationEmail);
  * const relay = createRelay({ outbox, publish: busPublisher(bus) });
  */
-export function busPublisher(bus: EventBus, options: BusPublisherOptions = {}): Publisher {
+export function busPublisher(
+  bus: EventBus,
+  options: BusPublisherOptions = {},
+): (event: EventEnvelope) => Promise<void> {
   if (typeof (bus as EventBus | null)?.publish !== 'function')
     throw invalidOption('bus', `expected an EventBus, got ${describe(bus)}`);
   const failOnHandlerError = options.failOnHandlerError ?? true;
-  return async function publishToBus(event) {
+  return async function publishToBus(event: EventEnvelope): Promise<void> {
     const results = await bus.publish(event);
     if (!failOnHandlerError) return;
     const failed = results.filter((result) => result.status === 'rejected');

@@ -3,7 +3,6 @@ import { createEvent, defineEvent, EventBus } from '../../src/events/index.js';
 import { busPublisher } from '../../src/outbox/index.js';
 
 const Paid = defineEvent('invoice.paid');
-const context = { topic: 'invoice.paid', key: null, attempt: 1 };
 
 describe('busPublisher', () => {
   it('rejects with every failed handler named when one fails (the relay then retries)', async () => {
@@ -13,7 +12,7 @@ describe('busPublisher', () => {
     });
     bus.on('invoice.paid', () => {});
     const event = createEvent(Paid, {});
-    const err = await busPublisher(bus)(event, context).then(
+    const err = await busPublisher(bus)(event).then(
       () => undefined,
       (e: AggregateError) => e,
     );
@@ -26,7 +25,7 @@ describe('busPublisher', () => {
     const bus = new EventBus();
     bus.on('*', () => Promise.reject(new Error('nope')));
     await expect(
-      busPublisher(bus, { failOnHandlerError: false })(createEvent(Paid, {}), context),
+      busPublisher(bus, { failOnHandlerError: false })(createEvent(Paid, {})),
     ).resolves.toBeUndefined();
   });
 

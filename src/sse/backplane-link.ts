@@ -1,9 +1,9 @@
 /**
  * @module canon/sse/backplane-link
- * A hub's side of a backplane. On start it publishes a marker through the backplane and
- * becomes ready when the marker comes back: from then on the replay buffer knows
- * exactly which range of sequence numbers it holds. Markers consume a sequence number
- * but are never sent to clients.
+ * A hub's side of a backplane. On start, and after every resubscription, it publishes a
+ * marker through the backplane; the hub becomes ready when its first marker comes back:
+ * from then on the replay buffer knows exactly which range of sequence numbers it holds.
+ * Markers consume a sequence number but are never sent to clients.
  */
 import { randomUUID } from 'node:crypto';
 import { publish as publishDiagnostic } from '../core/diagnostics.js';
@@ -25,6 +25,8 @@ export interface LinkEvents {
   /** A message in sequence order; `envelope` undefined for markers and unreadable payloads. */
   receive(seq: number, envelope: Envelope | undefined): void;
   ready(): void;
+  /** Messages may have been missed (the subscription was re-established). */
+  gap(): void;
   error(error: unknown, operation: string): void;
 }
 
@@ -79,7 +81,14 @@ export function linkBackplane(backplane: SseBackplane, events: LinkEvents): Back
   let retry: NodeJS.Timeout | undefined;
   function start(): void {
     backplane
-      .subscribe(onMessage, (error, operation) => fail(operation)(error))
+      .subscribe({
+        message: onMessage,
+        error: (error, operation) => fail(operation)(error),
+        resubscribed() {
+          events.gap();
+          announce();
+        },
+      })
       .then(
         () => (closed ? backplane.close().catch(fail('close')) : announce()),
         (error) => {

@@ -9,16 +9,22 @@
  */
 import diagnostics_channel from 'node:diagnostics_channel';
 
+/** What a backplane reports to the hub subscribed to it. */
+export interface SseBackplaneListener {
+  /** A message from any instance, in sequence order. */
+  message(seq: number, payload: string): void;
+  /** A failure after `subscribe` resolved (a lost connection, for instance). */
+  error(error: unknown, operation: string): void;
+  /** The subscription was re-established: messages may have been missed meanwhile. */
+  resubscribed(): void;
+}
+
 export interface SseBackplane {
   /**
    * Starts receiving every message published by any instance, in sequence order.
-   * Resolves once the subscription is active. Called once per backplane. `onError`
-   * hears about failures after that (a lost connection being reopened).
+   * Resolves once the subscription is active. Called again only if it rejected.
    */
-  subscribe(
-    onMessage: (seq: number, payload: string) => void,
-    onError?: (error: unknown, operation: string) => void,
-  ): Promise<void>;
+  subscribe(listener: SseBackplaneListener): Promise<void>;
   /** Publishes `payload` under the next sequence number and resolves with that number. */
   publish(payload: string): Promise<number>;
   /** Stops the subscription and releases what the backplane opened (not your client). */

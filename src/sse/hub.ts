@@ -65,8 +65,17 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
     owner.epoch++;
   }
 
+  /** Tells live clients they may have missed events (`event: reset`), so they reload. */
+  function resetLive(id: string | undefined): void {
+    const frame = Frame.of(frameEvent(id, 'reset', JSON.stringify({ reason: 'gap' })));
+    for (const connection of clients) if (connection.live) connection.write(frame);
+  }
+
   function receive(at: number, envelope: Envelope | undefined): Delivery | undefined {
-    if (!buffer.advance(at) || envelope === undefined) return undefined;
+    const verdict = buffer.advance(at);
+    if (verdict === 'duplicate') return undefined;
+    if (verdict === 'gap') resetLive(String(at - 1));
+    if (envelope === undefined) return undefined;
     const delivery = toDelivery(at, envelope);
     buffer.push(delivery);
     if (closing === undefined) registry.dispatch(delivery);
@@ -131,6 +140,10 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
         },
         error() {
           stats.backplane_errors++;
+        },
+        gap() {
+          buffer.forget();
+          resetLive(undefined);
         },
       })
     : undefined;

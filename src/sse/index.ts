@@ -10,7 +10,7 @@
  * app.get('/events', (req, res) => hub.connect(req, res, { channels: ['news'] }));
  * hub.publish('news', { event: 'story.published', data: { id: 's_1' } });
  */
-export { backplaneErrorChannel, type SseBackplane } from './backplane.js';
+export { backplaneErrorChannel, type SseBackplane, type SseBackplaneListener } from './backplane.js';
 export { type BusLike, type BusToSseOptions, busToSse } from './bus-to-sse.js';
 export type { SseConnectOptions } from './connect-options.js';
 export type { SseClient } from './connection.js';

@@ -7,7 +7,7 @@
  * are chunked under NOTIFY's 8 000-byte limit. A lost LISTEN connection is reopened.
  */
 import { describe, invalidOption } from '../core/errors.js';
-import type { SseBackplane } from './backplane.js';
+import type { SseBackplane, SseBackplaneListener } from './backplane.js';
 import { ChunkJoiner, splitPayload } from './pg-chunks.js';
 
 /** A node-postgres `Pool` (structural: `pg` is not imported). */
@@ -69,13 +69,18 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   const channel = identifier(options.channel ?? 'canon_sse', 'channel');
   const sequence = `"${identifier(options.schema ?? 'public', 'schema')}"."${channel}_seq"`;
   const reconnectMs = options.reconnectMs ?? 1_000;
+  if (!Number.isSafeInteger(reconnectMs) || reconnectMs < 0 || reconnectMs > 2_147_483_647) {
+    throw invalidOption(
+      'reconnectMs',
+      `expected an integer from 0 to 2147483647, got ${describe(reconnectMs)}`,
+    );
+  }
   const joiner = new ChunkJoiner();
   let ensured: Promise<void> | undefined;
-  let listener: PgClientLike | undefined;
+  let listening: PgClientLike | undefined;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
-  let deliver: (seq: number, payload: string) => void = () => {};
-  let report: (error: unknown, operation: string) => void = () => {};
+  let hub: SseBackplaneListener | undefined;
 
   function ensureSequence(): Promise<void> {
     ensured ??= pool.query(`CREATE SEQUENCE IF NOT EXISTS ${sequence}`).then(
@@ -92,18 +97,18 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   function onNotification(message: { channel: string; payload?: string }): void {
     if (message.channel !== channel || message.payload === undefined) return;
     const complete = joiner.add(message.payload);
-    if (complete !== undefined) deliver(complete[0], complete[1]);
+    if (complete !== undefined) hub?.message(complete[0], complete[1]);
   }
 
   function onError(error: Error): void {
-    report(error, 'listen');
+    hub?.error(error, 'listen');
     drop(error);
     if (!closed) retry = setTimeout(reopen, reconnectMs).unref();
   }
 
   function drop(error?: Error): PgClientLike | undefined {
-    const client = listener;
-    listener = undefined;
+    const client = listening;
+    listening = undefined;
     if (client === undefined) return undefined;
     client.removeListener('notification', onNotification);
     client.removeListener('error', onError);
@@ -113,7 +118,7 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
 
   async function listen(): Promise<void> {
     const client = await pool.connect();
-    listener = client;
+    listening = client;
     client.on('notification', onNotification);
     client.on('error', onError);
     joiner.clear();
@@ -126,13 +131,12 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   }
 
   function reopen(): void {
-    if (!closed) listen().catch(onError);
+    if (!closed) listen().then(() => hub?.resubscribed(), onError);
   }
 
   return {
-    async subscribe(onMessage, onError) {
-      deliver = onMessage;
-      if (onError !== undefined) report = onError;
+    async subscribe(subscriber) {
+      hub = subscriber;
       await ensureSequence();
       await listen();
     },

@@ -50,7 +50,12 @@ export function redisBackplane(client: RedisLike, options: RedisBackplaneOptions
   const ops = redisOps(client, options.subscriber);
   const key = `${channel}:seq`;
   return {
-    subscribe: (onMessage) => ops.subscribe(channel, (raw) => parse(raw, onMessage)),
+    subscribe: (listener) =>
+      ops.subscribe(
+        channel,
+        (raw) => parse(raw, (seq, payload) => listener.message(seq, payload)),
+        () => listener.resubscribed(),
+      ),
     async publish(payload) {
       return Number(await ops.evalScript(PUBLISH_SCRIPT, [key], [channel, payload]));
     },

@@ -9,11 +9,13 @@
 export interface IoRedisLike {
   readonly status: string;
   once(event: 'ready' | 'end', listener: () => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  removeListener(event: 'ready', listener: () => void): unknown;
+  removeListener(event: 'message', listener: (channel: string, message: string) => void): unknown;
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   subscribe(channel: string): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
-  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  removeListener(event: 'message', listener: (channel: string, message: string) => void): unknown;
   duplicate(): IoRedisLike;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -27,6 +29,8 @@ export interface NodeRedisLike {
   unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<unknown>;
   duplicate(): NodeRedisLike;
   connect(): Promise<unknown>;
+  on(event: 'ready', listener: () => void): unknown;
+  removeListener(event: 'ready', listener: () => void): unknown;
   close?(): Promise<unknown>;
   quit?(): Promise<unknown>;
 }
@@ -36,8 +40,11 @@ export type RedisLike = IoRedisLike | NodeRedisLike;
 /** @internal */
 export interface RedisOps {
   evalScript(script: string, keys: string[], args: string[]): Promise<unknown>;
-  /** Subscribes a connection of its own (or `subscriber`) to `channel`. */
-  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
+  /**
+   * Subscribes a connection of its own (or `subscriber`) to `channel`. Both clients
+   * resubscribe by themselves after a reconnect; `onReconnect` hears about it.
+   */
+  subscribe(channel: string, onMessage: (message: string) => void, onReconnect: () => void): Promise<void>;
   unsubscribe(): Promise<void>;
 }
 
@@ -52,7 +59,7 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
   return {
     evalScript: (script, keys, args) =>
       client.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]),
-    async subscribe(channel, onMessage) {
+    async subscribe(channel, onMessage, onReconnect) {
       subscriber = given ?? client.duplicate();
       const own = given === undefined ? subscriber : undefined;
       const listener = (message: string, from: string): void => {
@@ -65,7 +72,9 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
         await (own?.close?.() ?? own?.quit?.())?.catch(() => {});
         throw error;
       }
+      subscriber.on('ready', onReconnect); // from now on, 'ready' means a reconnect
       unsubscribe = async () => {
+        subscriber!.removeListener('ready', onReconnect);
         await subscriber!.unsubscribe(channel, listener);
         if (own) await (own.close?.() ?? own.quit?.());
       };
@@ -87,7 +96,7 @@ function ioRedisOps(client: IoRedisLike, given: IoRedisLike | undefined): RedisO
   let unsubscribe = async (): Promise<void> => {};
   return {
     evalScript: (script, keys, args) => client.call('EVAL', script, keys.length, ...keys, ...args),
-    async subscribe(channel, onMessage) {
+    async subscribe(channel, onMessage, onReconnect) {
       const subscriber = given ?? client.duplicate();
       const listener = (from: string, message: string): void => {
         if (from === channel) onMessage(message);
@@ -101,7 +110,9 @@ function ioRedisOps(client: IoRedisLike, given: IoRedisLike | undefined): RedisO
         if (given === undefined) subscriber.disconnect();
         throw error;
       }
+      subscriber.on('ready', onReconnect); // from now on, 'ready' means a reconnect
       unsubscribe = async () => {
+        subscriber.removeListener('ready', onReconnect);
         subscriber.removeListener('message', listener);
         if (given === undefined) await subscriber.quit();
         else await subscriber.unsubscribe(channel);

@@ -31,17 +31,26 @@ export class ReplayBuffer {
   }
 
   /**
-   * Moves the head to `seq`. Returns false for a sequence number already passed (a
-   * duplicate). A jump over missing numbers forgets everything before it.
+   * Moves the head to `seq`: `'next'` when it follows the head (or starts an unknown
+   * buffer), `'duplicate'` for a number already passed, `'gap'` when numbers were
+   * missed, in which case everything before `seq` is forgotten.
    *
    * @example
-   * buffer.advance(8) // true; buffer.advance(8) // false
+   * buffer.advance(8) // 'next'; buffer.advance(8) // 'duplicate'; buffer.advance(10) // 'gap'
    */
-  advance(seq: number): boolean {
-    if (this.head !== undefined && seq <= this.head) return false;
-    if (this.head === undefined || seq > this.head + 1) this.forgetBefore(seq);
+  advance(seq: number): 'next' | 'duplicate' | 'gap' {
+    if (this.head !== undefined && seq <= this.head) return 'duplicate';
+    const verdict = this.head === undefined || seq === this.head + 1 ? 'next' : 'gap';
+    if (verdict === 'gap' || this.head === undefined) this.forgetBefore(seq);
     this.head = seq;
-    return true;
+    return verdict;
+  }
+
+  /** Forgets everything, position included: the next sequence number starts afresh. */
+  forget(): void {
+    this.forgetBefore(0);
+    this.floor = undefined;
+    this.head = undefined;
   }
 
   /** Keeps `delivery` (whose seq was just accepted by {@link advance}). */

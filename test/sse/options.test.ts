@@ -92,6 +92,7 @@ describe('canon/sse bad input', () => {
     const pool = { query: async () => ({ rows: [] }), connect: async () => ({}) } as never;
     expect(optionError(() => pgBackplane(pool, { channel: 'Bad-Name' })).option).toBe('channel');
     expect(optionError(() => pgBackplane(pool, { schema: 'x; drop table y' })).option).toBe('schema');
+    expect(optionError(() => pgBackplane(pool, { reconnectMs: -1 })).option).toBe('reconnectMs');
   });
 
   it('types publish as string without a backplane and Promise<string> with one', () => {

@@ -93,4 +93,53 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     await expect(after.publish('a', { data: 1 })).rejects.toThrow();
     expect(after.stats().backplane_errors).toBeGreaterThanOrEqual(1);
   });
+
+  it('reopens a lost LISTEN connection, resets live clients and clients whose history fell in the gap', async () => {
+    const { admin, schema, drop } = await ownSchema();
+    const poolA = new pg.Pool({ ...DATABASE, max: 2 });
+    const poolB = new pg.Pool({ ...DATABASE, max: 2 });
+    cleanups.push(
+      drop,
+      () => poolA.end(),
+      () => poolB.end(),
+    );
+    poolB.on('error', () => {}); // the terminated LISTEN client reports here too
+    const a = createSseHub({ backplane: pgBackplane(poolA, { channel: schema, schema }) });
+    const b = createSseHub({ backplane: pgBackplane(poolB, { channel: schema, schema, reconnectMs: 50 }) });
+    const server = await serveHub(b);
+    cleanups.push(
+      () => server.close(),
+      () => b.close(),
+      () => a.close(),
+    );
+    await Promise.all([a.ready(), b.ready()]);
+    const live = rawClient(`${server.url}/?channels=news`);
+    cleanups.push(() => live.close());
+    await live.response;
+    await waitFor(() => b.stats().clients === 1);
+    const before = await a.publish('news', { data: 'before' });
+    await waitFor(() => live.parsed().events.length === 1);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
+      `LISTEN "${schema}"`,
+    ]);
+    await a.publish('news', { data: 'missed by b' });
+    await waitFor(
+      () => live.parsed().events.some((e) => e.event === 'reset'),
+      5_000,
+      'a reset for live clients',
+    );
+    expect(b.stats().backplane_errors).toBeGreaterThan(0);
+    let after = 0;
+    while (!live.parsed().events.some((e) => e.data === 'after')) {
+      if (++after > 100) throw new Error('b never listened again');
+      await a.publish('news', { data: 'after' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(live.parsed().events.map((e) => e.data)).not.toContain('missed by b');
+    const stale = rawClient(`${server.url}/?channels=news`, { 'last-event-id': before });
+    cleanups.push(() => stale.close());
+    await waitFor(() => stale.parsed().events.length === 1);
+    expect(stale.parsed().events[0]).toMatchObject({ event: 'reset' });
+    expect(stale.parsed().events[0].data).toContain('"reason":"too_old"');
+  });
 });

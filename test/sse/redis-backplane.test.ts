@@ -75,4 +75,50 @@ describe('canon/sse Redis backplane specifics', () => {
     expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]);
     await admin.del(`${channel}:seq`);
   });
+
+  it('resets live clients when the subscriber reconnects, then delivers again', async () => {
+    const channel = `canon-test:sse:${randomUUID()}`;
+    const name = `canon-test-sub-${randomUUID().slice(0, 8)}`;
+    const admin = new Redis(REDIS_URL);
+    const publisherA = new Redis(REDIS_URL);
+    const publisherB = new Redis(REDIS_URL);
+    const subscriber = new Redis(REDIS_URL, { connectionName: name, retryStrategy: () => 20 });
+    cleanups.push(
+      () => admin.quit(),
+      () => publisherA.quit(),
+      () => publisherB.quit(),
+      () => subscriber.quit(),
+      () => admin.del(`${channel}:seq`),
+    );
+    const a = createSseHub({ backplane: redisBackplane(publisherA, { channel }) });
+    const b = createSseHub({ backplane: redisBackplane(publisherB, { channel, subscriber }) });
+    const server = await serveHub(b);
+    cleanups.push(
+      () => server.close(),
+      () => b.close(),
+      () => a.close(),
+    );
+    await Promise.all([a.ready(), b.ready()]);
+    const live = rawClient(`${server.url}/?channels=news`);
+    cleanups.push(() => live.close());
+    await live.response;
+    await waitFor(() => b.stats().clients === 1);
+    await a.publish('news', { data: 'before' });
+    await waitFor(() => live.parsed().events.length === 1);
+    const id = /id=(\d+) [^\n]*name=([^ ]+)/g;
+    const list = (await admin.client('LIST')) as string;
+    const own = [...list.matchAll(id)].find((m) => m[2] === name);
+    await admin.client('KILL', 'ID', own![1]);
+    await waitFor(() => live.parsed().events.some((e) => e.event === 'reset'), 5_000, 'a reset');
+    let tries = 0;
+    while (!live.parsed().events.some((e) => e.data === 'after')) {
+      if (++tries > 100) throw new Error('b never received again');
+      await a.publish('news', { data: 'after' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(live.parsed().events[1]).toMatchObject({ event: 'reset' });
+    await b.close();
+    expect(subscriber.status).toBe('ready'); // a subscriber you pass stays open for you
+    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]); // only a's own
+  });
 });

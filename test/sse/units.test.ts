@@ -8,7 +8,7 @@ const delivery = (seq: number, id?: string) =>
   toDelivery(seq, { c: 'a', d: `e${seq}`, ...(id ? { i: id } : {}) });
 
 function fill(buffer: ReplayBuffer, seqs: number[]) {
-  for (const seq of seqs) if (buffer.advance(seq)) buffer.push(delivery(seq));
+  for (const seq of seqs) if (buffer.advance(seq) !== 'duplicate') buffer.push(delivery(seq));
 }
 
 describe('ReplayBuffer', () => {

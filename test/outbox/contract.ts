@@ -322,6 +322,24 @@ export function outboxContract(
       expect(calls).toBe(1);
     });
 
+    it('parks rows left with more attempts than maxAttempts (a relay that had a higher limit) at start', async () => {
+      const outbox = await newOutbox();
+      const [old, next] = [placed(1), placed(2)];
+      await h.transaction((tx) =>
+        outbox.enqueueMany(tx, [
+          { event: old, key: 'k' },
+          { event: next, key: 'k' },
+        ]),
+      );
+      await h.rows(`UPDATE ${outbox.table} SET attempts = 5 WHERE id = $1`, [old.id]);
+      const got: string[] = [];
+      await relay({ outbox, maxAttempts: 3, publish: (event) => void got.push(event.id) }).start();
+      await waitFor(() => got.length === 1, 5_000, 'the next event of the key');
+      expect(got).toEqual([next.id]);
+      const [row] = await h.rows(`SELECT status, last_error FROM ${outbox.table} WHERE id = $1`, [old.id]);
+      expect(row).toEqual({ status: 'dead', last_error: { attempts_exhausted: true } });
+    });
+
     it('redrive filters by type and key and returns how many', async () => {
       const outbox = await newOutbox();
       await relay({ outbox, maxAttempts: 1, publish: () => Promise.reject(new Error('down')) }).start();

@@ -67,6 +67,25 @@ export async function redrive(
 }
 
 /**
+ * Parks dead every unleased pending row that has used up `maxAttempts` (left over by a
+ * worker that ran with a higher `maxAttempts`); claims would otherwise skip it forever and
+ * it would hold its key back. Workers run it once when they start.
+ *
+ * @example
+ * await parkExhausted(store, spec, 10)
+ */
+export async function parkExhausted(db: Queryable, spec: QueueSpec, maxAttempts: number): Promise<number> {
+  const { rowCount } = await runQuery(
+    db,
+    `UPDATE ${spec.table.sql} SET status = 'dead', locked_by = NULL, locked_until = NULL,
+       last_error = coalesce(last_error, '{}'::jsonb) || '{"attempts_exhausted": true}'::jsonb
+     WHERE status = 'pending' AND attempts >= $1 AND (locked_until IS NULL OR locked_until < now())`,
+    [maxAttempts],
+  );
+  return rowCount;
+}
+
+/**
  * Counts rows by state (one scan of the table: call it for dashboards, not per event).
  *
  * @example

@@ -14,7 +14,7 @@ import { normalizeError } from '../../core/normalize-error.js';
 import type { OutboxStore, Unlisten } from '../store/types.js';
 import { backoffDelay, type ResolvedBackoff } from './backoff.js';
 import { type ClaimedRow, claim, claimSql } from './claim.js';
-import { cleanup } from './maintenance.js';
+import { cleanup, parkExhausted } from './maintenance.js';
 import { complete, type Failure, fail, release, renew } from './settle.js';
 import type { QueueSpec } from './spec.js';
 
@@ -153,31 +153,35 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     });
   }
 
+  function observe(row: Row, report: AttemptReport): void {
+    try {
+      options.observe?.(row, report);
+    } catch {
+      // an observer must not change what happened to the row
+    }
+  }
+
   async function attempt(row: Row): Promise<Failure | undefined> {
+    let error: unknown;
     try {
       await withTimeout(options.run(row), options.timeoutMs);
-      options.observe?.(row, { attempt: row.attempts, result: 'done' });
+      observe(row, { attempt: row.attempts, result: 'done' });
       return undefined;
-    } catch (error) {
-      const dead =
-        row.attempts >= maxAttempts || (error as { retriable?: unknown } | null)?.retriable === false;
-      const delayMs = dead
-        ? 0
-        : (options.retryDelay?.(row, error) ?? backoffDelay(row.attempts, options.backoff));
-      options.observe?.(row, {
-        attempt: row.attempts,
-        result: dead ? 'dead' : 'retry',
-        error,
-        retryInMs: dead ? undefined : delayMs,
-      });
-      if (!dead) wakeWithin(delayMs);
-      const recorded = {
-        ...normalizeError(error),
-        attempt: row.attempts,
-        failed_at: new Date().toISOString(),
-      };
-      return { seq: row.seq, dead, delayMs, error: recorded };
+    } catch (thrown) {
+      error = thrown;
     }
+    const dead =
+      row.attempts >= maxAttempts || (error as { retriable?: unknown } | null)?.retriable === false;
+    const delayMs = dead ? 0 : backoffDelay(row.attempts, options.backoff);
+    observe(row, {
+      attempt: row.attempts,
+      result: dead ? 'dead' : 'retry',
+      error,
+      retryInMs: dead ? undefined : delayMs,
+    });
+    if (!dead) wakeWithin(delayMs);
+    const recorded = { ...normalizeError(error), attempt: row.attempts, failed_at: new Date().toISOString() };
+    return { seq: row.seq, dead, delayMs, error: recorded };
   }
 
   async function work(rows: Row[]): Promise<void> {
@@ -267,6 +271,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
           report('listen')(error); // polling still delivers, only slower
         }
       }
+      await parkExhausted(store, spec, maxAttempts).catch(report('claim'));
       if (options.retentionMs > 0) {
         cleanupTimer = setInterval(
           () => cleanup(store, spec, options.retentionMs).catch(report('cleanup')),

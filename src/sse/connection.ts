@@ -77,7 +77,13 @@ export class Connection implements SseClient {
   /** Writes a frame (an event, or retry, reset, ping); `events` counts toward `events_sent`. */
   write(frame: Frame, events = 0): void {
     if (this.closed) return;
-    const queued = this.transport.write(frame);
+    let queued: number;
+    try {
+      queued = this.transport.write(frame);
+    } catch {
+      this.end('client'); // the stream is already gone; a publish must not throw for it
+      return;
+    }
     this.eventsSent += events;
     this.bytesSent += frame.bytes.length;
     this.lastEpoch = this.owner.epoch;

@@ -37,7 +37,7 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 export function connectNode(req: IncomingMessage, res: ServerResponse, open: OpenConnection): Connection {
   const request: RequestInfo = {
     method: req.method,
-    url: req.url ?? '/',
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/', // Express strips mount paths from url
     header: (name) => firstHeader(req.headers[name]),
   };
   res.writeHead(200, SSE_HEADERS);

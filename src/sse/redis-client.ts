@@ -11,7 +11,7 @@ export interface IoRedisLike {
   once(event: 'ready' | 'end', listener: () => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  removeListener(event: 'ready', listener: () => void): unknown;
+  removeListener(event: 'ready' | 'end', listener: () => void): unknown;
   removeListener(event: 'message', listener: (channel: string, message: string) => void): unknown;
   call(command: string, ...args: (string | number)[]): Promise<unknown>;
   subscribe(channel: string): Promise<unknown>;
@@ -87,8 +87,16 @@ function nodeRedisOps(client: NodeRedisLike, given: NodeRedisLike | undefined): 
 function connected(client: IoRedisLike): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    client.once('ready', resolve);
-    client.once('end', () => reject(new Error('canon/sse: the Redis subscriber connection ended')));
+    const onReady = (): void => {
+      client.removeListener('end', onEnd);
+      resolve();
+    };
+    const onEnd = (): void => {
+      client.removeListener('ready', onReady);
+      reject(new Error('canon/sse: the Redis subscriber connection ended'));
+    };
+    client.once('ready', onReady);
+    client.once('end', onEnd);
   });
 }
 

@@ -9,12 +9,12 @@
  * `maxAttempts`, and no earlier pending row of its key is leased, waiting for a retry or
  * out of attempts: that keeps one key's rows in order across any number of workers,
  * while its consecutive due rows can still be claimed together. Rows with no key are
- * unordered. Rows whose lease expired after their last allowed attempt (their worker
+ * unordered. The claim commits asynchronously (see `ASYNC_COMMIT` in ./spec). Rows whose lease expired after their last allowed attempt (their worker
  * died) are parked dead on the way.
  */
 import type { Queryable } from '../store/types.js';
 import { runQuery } from '../store/types.js';
-import type { QueueSpec } from './spec.js';
+import { ASYNC_COMMIT, type QueueSpec } from './spec.js';
 
 /** The queue's own columns on a claimed row, plus the table's payload columns. */
 export interface ClaimedRow {
@@ -75,7 +75,10 @@ export async function claim(
   options: ClaimOptions,
 ): Promise<ClaimedRow[]> {
   const rows = await store.transaction(async (tx) => {
-    await runQuery(tx, 'SELECT pg_advisory_xact_lock($1, $2)', [CLAIM_LOCK_CLASS, spec.table.lockKey]);
+    await runQuery(tx, `SELECT ${ASYNC_COMMIT}, pg_advisory_xact_lock($1, $2)`, [
+      CLAIM_LOCK_CLASS,
+      spec.table.lockKey,
+    ]);
     const result = await runQuery<ClaimedRow>(tx, statement, [
       options.workerId,
       options.leaseMs,

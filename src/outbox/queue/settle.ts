@@ -2,10 +2,13 @@
  * @module canon/outbox/queue/settle
  * Writing the fate of leased rows. Every statement matches `locked_by = <worker>`, so a
  * worker whose lease was lost (it stalled past `leaseMs` and another worker took over)
- * cannot overwrite the newer owner's work.
+ * cannot overwrite the newer owner's work. They commit asynchronously (`ASYNC_COMMIT`).
  */
 import { type Queryable, runQuery } from '../store/types.js';
-import type { QueueSpec } from './spec.js';
+import { ASYNC_COMMIT, type QueueSpec } from './spec.js';
+
+/** Joined into each statement so its implicit transaction commits asynchronously. */
+const ASYNC = `(SELECT ${ASYNC_COMMIT}) AS async_commit`;
 
 type Seq = string | number;
 
@@ -35,9 +38,9 @@ export async function complete(
   if (seqs.length === 0) return;
   const t = spec.table.sql;
   const statement = deleteDone
-    ? `DELETE FROM ${t} WHERE seq = ANY($1::bigint[]) AND locked_by = $2`
+    ? `DELETE FROM ${t} USING ${ASYNC} WHERE seq = ANY($1::bigint[]) AND locked_by = $2`
     : `UPDATE ${t} SET status = '${spec.doneStatus}', ${spec.doneAt} = now(), locked_by = NULL, locked_until = NULL
-       WHERE seq = ANY($1::bigint[]) AND locked_by = $2`;
+       FROM ${ASYNC} WHERE seq = ANY($1::bigint[]) AND locked_by = $2`;
   await runQuery(db, statement, [seqs, workerId]);
 }
 
@@ -55,7 +58,7 @@ export async function fail(db: Queryable, spec: QueueSpec, workerId: string, fai
        status = CASE WHEN f.dead THEN 'dead' ELSE 'pending' END,
        available_at = now() + f.delay_ms * interval '1 millisecond',
        last_error = f.error::jsonb, locked_by = NULL, locked_until = NULL
-     FROM unnest($1::bigint[], $2::boolean[], $3::double precision[], $4::text[]) AS f(seq, dead, delay_ms, error)
+     FROM unnest($1::bigint[], $2::boolean[], $3::double precision[], $4::text[]) AS f(seq, dead, delay_ms, error), ${ASYNC}
      WHERE r.seq = f.seq AND r.locked_by = $5`,
     [
       failures.map((f) => f.seq),
@@ -79,7 +82,7 @@ export async function release(db: Queryable, spec: QueueSpec, workerId: string, 
   await runQuery(
     db,
     `UPDATE ${spec.table.sql} SET attempts = attempts - 1, locked_by = NULL, locked_until = NULL
-     WHERE seq = ANY($1::bigint[]) AND locked_by = $2`,
+     FROM ${ASYNC} WHERE seq = ANY($1::bigint[]) AND locked_by = $2`,
     [seqs, workerId],
   );
 }
@@ -95,7 +98,7 @@ export async function renew(db: Queryable, spec: QueueSpec, workerId: string, se
   await runQuery(
     db,
     `UPDATE ${spec.table.sql} SET locked_until = now() + $3::double precision * interval '1 millisecond'
-     WHERE seq = ANY($1::bigint[]) AND locked_by = $2 AND status = 'pending'`,
+     FROM ${ASYNC} WHERE seq = ANY($1::bigint[]) AND locked_by = $2 AND status = 'pending'`,
     [seqs, workerId, leaseMs],
   );
 }

@@ -60,9 +60,9 @@ const usage = (server) => request(server, { cmd: 'usage' }, (m) => m.rss !== und
 const percentile = (values, p) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
 
-async function measure(variant, port) {
-  const server = start(0, here('./server.mjs'), [variant, String(port)], ['--expose-gc']);
-  await server.first;
+async function measure(variant) {
+  const server = start(0, here('./server.mjs'), [variant], ['--expose-gc']);
+  const { port } = await server.first;
   const baseline = await usage(server.child);
   const clients = start(1, here('./clients.mjs'), [String(port), String(CLIENTS)]);
   const opened = await clients.first;
@@ -145,10 +145,9 @@ async function measure(variant, port) {
 }
 
 const results = [];
-let port = 41200;
 for (const variant of VARIANTS) {
   console.error(`${variant}: ${CLIENTS} clients…`);
-  const result = await measure(variant, ++port);
+  const result = await measure(variant);
   console.error(`${variant}: done`, JSON.stringify(result));
   results.push(result);
 }

@@ -1,10 +1,10 @@
-// One SSE server variant for bench/sse/run.mjs: `node server.mjs <canon|better-sse> <port>`.
+// One SSE server variant for bench/sse/run.mjs: `node server.mjs <canon|better-sse>`.
 // Every request joins channel `bench`. Driven over IPC by the runner: `usage` (RSS after
 // a GC, client count), `publish` (one event carrying its publish time on the shared
 // monotonic clock, so the client process can measure delivery latency).
 import http from 'node:http';
 
-const [variant, port] = process.argv.slice(2);
+const [variant] = process.argv.slice(2);
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function canon() {
@@ -30,8 +30,9 @@ async function betterSse() {
 
 const target = variant === 'canon' ? await canon() : await betterSse();
 const server = http.createServer(target.listener);
-server.listen({ port: Number(port), host: '127.0.0.1', backlog: 4096 }, () =>
-  process.send({ listening: true }),
+// port 0: a fixed port can collide with the ephemeral ports of the many client sockets
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
+  process.send({ port: server.address().port }),
 );
 
 process.on('message', (message) => {

@@ -1,0 +1,74 @@
+/**
+ * @module canon/nats/publisher
+ * `natsPublisher`: a relay publisher (`createRelay({ publish })`) over JetStream. Each
+ * event is published with `Nats-Msg-Id` = its id, so JetStream drops a re-publish of the
+ * same event within the stream's duplicate window (a relay retrying after a lost ack),
+ * and the promise resolves once JetStream acknowledged storing it.
+ */
+import type { JetStreamClient } from 'nats';
+import { describe, invalidOption } from '../../core/errors.js';
+import { encodeEvent } from '../../consumer/wire.js';
+import type { EventEnvelope } from '../../events/envelope.js';
+import type { PublishContext, Publisher } from '../../outbox/relay-options.js';
+import { toMsgHdrs } from './headers.js';
+import { ensureStream } from './topology.js';
+import { checkJetStream, checkName } from './validate.js';
+
+export interface NatsPublisherOptions {
+  /** `nc.jetstream()`. */
+  js: JetStreamClient;
+  /** The subject of each event, e.g. `(event) => \`ORDERS.${event.type}\``. */
+  subject: (event: EventEnvelope, context: PublishContext) => string;
+  /** Create this stream (subjects `<stream>.*.>`) on first publish when it is missing. */
+  stream?: string;
+  /** How long to wait for JetStream's ack (default 5 000 ms). */
+  timeoutMs?: number;
+}
+
+const KNOWN = ['js', 'subject', 'stream', 'timeoutMs'];
+
+/**
+ * A publisher to JetStream.
+ *
+ * @example
+ * import { connect } from 'nats';
+ * import { natsPublisher } from 'canon/nats';
+ * const nc = await connect({ servers: '127.0.0.1:4222' });
+ * const relay = createRelay({
+ *   outbox,
+ *   publish: natsPublisher({ js: nc.jetstream(), stream: 'ORDERS', subject: (event) => `ORDERS.${event.type}` }),
+ * });
+ */
+export function natsPublisher(options: NatsPublisherOptions): Publisher {
+  if (options === null || typeof options !== 'object')
+    throw invalidOption('options', `expected { js, subject, stream? }, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
+  }
+  const { js, subject, stream, timeoutMs = 5_000 } = options;
+  checkJetStream(js);
+  if (typeof subject !== 'function')
+    throw invalidOption(
+      'subject',
+      `expected (event, { topic, key, attempt }) => string, got ${describe(subject)}`,
+    );
+  if (stream !== undefined) checkName(stream, 'stream');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw invalidOption('timeoutMs', `expected a positive integer, got ${describe(timeoutMs)}`);
+  let ready: Promise<void> | undefined;
+  const ensure = () =>
+    (ready ??= (async () => ensureStream(await js.jetstreamManager(), stream!))().catch((err) => {
+      ready = undefined; // try again on the next publish
+      throw err;
+    }));
+
+  return async function publishToNats(event, context) {
+    if (stream !== undefined) await ensure();
+    const { body, headers } = encodeEvent(event);
+    await js.publish(subject(event, context), body, {
+      msgID: event.id,
+      headers: toMsgHdrs(headers),
+      timeout: timeoutMs,
+    });
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * @module canon/consumer/wire
+ * How Canon events travel through a broker, shared by every publisher and source:
+ *
+ * - the body is the envelope as JSON (`application/json`), so a consumer gets every field
+ *   back, ids and metadata included;
+ * - CloudEvents-style headers name the event without parsing the body (`ce-specversion`,
+ *   `ce-id`, `ce-type`, `ce-source`, `ce-time`; values percent-encoded like the CloudEvents
+ *   HTTP binding), and `traceparent` carries the trace of the unit that published it (the
+ *   outbox relay's attempt, a request) so the consumer's wide event continues that trace;
+ * - dead letters keep the body and headers and add `x-canon-error` (the last error, one
+ *   line), `x-canon-attempts`, `x-canon-consumer` and `x-canon-failed-at`; Redis streams,
+ *   which have fields instead of headers, carry them as `error`, `attempts`, `consumer`
+ *   and `failed_at`;
+ * - `redrive` marks the messages it moves back with `x-canon-redrive-for: <consumer>`
+ *   when the destination is shared by several consumers (a NATS subject, a Redis
+ *   stream), so only the consumer that gave up handles them again.
+ */
+import { storage } from '../core/context.js';
+import { normalizeError } from '../core/normalize-error.js';
+import { encodeHeaderValue } from '../events/cloudevents-attributes.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import { formatTraceparent } from '../http/traceparent.js';
+import type { DeadLetter } from './source.js';
+
+export const WireHeaders = {
+  traceparent: 'traceparent',
+  error: 'x-canon-error',
+  attempts: 'x-canon-attempts',
+  consumer: 'x-canon-consumer',
+  failedAt: 'x-canon-failed-at',
+  redriveFor: 'x-canon-redrive-for',
+} as const;
+
+/** Longest `x-canon-error` kept. */
+const MAX_ERROR_LENGTH = 1_000;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+/** A message ready for any broker: the body and its headers. */
+export interface WireMessage {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** `traceparent` of the unit in scope, else of the unit that created the event. */
+function traceparentOf(event: EventEnvelope): string | undefined {
+  const unit = storage.getStore();
+  if (unit) return formatTraceparent(unit.trace_id, unit.span_id);
+  const { trace_id, span_id } = event.metadata ?? {};
+  if (
+    typeof trace_id === 'string' &&
+    TRACE_ID.test(trace_id) &&
+    typeof span_id === 'string' &&
+    SPAN_ID.test(span_id)
+  )
+    return formatTraceparent(trace_id, span_id);
+  return undefined;
+}
+
+/**
+ * Encodes `event` for a broker.
+ *
+ * @example
+ * const { body, headers } = encodeEvent(createEvent(OrderPlaced, { order_id: 'o_1' }));
+ * headers['ce-type'] // 'order.placed'
+ */
+export function encodeEvent(event: EventEnvelope): WireMessage {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'ce-specversion': '1.0',
+    'ce-id': encodeHeaderValue(event.id),
+    'ce-type': event.type,
+    'ce-source': encodeHeaderValue(event.source),
+    'ce-time': event.timestamp,
+  };
+  const traceparent = traceparentOf(event);
+  if (traceparent) headers.traceparent = traceparent;
+  return { body: JSON.stringify(event), headers };
+}
+
+/**
+ * The last error as one line for `x-canon-error`: `"<type>: <message>"`, whitespace
+ * collapsed, at most 1 000 characters.
+ *
+ * @example
+ * errorSummary(new TypeError('bad\ninput')) // 'TypeError: bad input'
+ */
+export function errorSummary(error: unknown): string {
+  const { type, message } = normalizeError(error);
+  const line = `${type}: ${message}`.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_ERROR_LENGTH ? `${line.slice(0, MAX_ERROR_LENGTH - 1)}…` : line;
+}
+
+/**
+ * Headers a dead letter carries next to the original ones (NATS, RabbitMQ).
+ *
+ * @example
+ * deadLetterHeaders(letter)['x-canon-attempts'] // '5'
+ */
+export function deadLetterHeaders(letter: DeadLetter): Record<string, string> {
+  return {
+    [WireHeaders.error]: letter.error,
+    [WireHeaders.attempts]: String(letter.attempts),
+    [WireHeaders.consumer]: letter.consumer,
+    [WireHeaders.failedAt]: letter.failedAt,
+  };
+}
+
+/**
+ * Fields a dead letter carries next to the original ones (Redis streams), flattened for `XADD`.
+ *
+ * @example
+ * deadLetterFields(letter) // ['error', 'Error: boom', 'attempts', '5', 'consumer', 'orders/billing', 'failed_at', '2026-…']
+ */
+export function deadLetterFields(letter: DeadLetter): string[] {
+  return [
+    'error',
+    letter.error,
+    'attempts',
+    String(letter.attempts),
+    'consumer',
+    letter.consumer,
+    'failed_at',
+    letter.failedAt,
+  ];
+}

@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { brokerContract } from './contract.js';
+
+describe('broker contract: rabbitmq', () => brokerContract('rabbitmq'));

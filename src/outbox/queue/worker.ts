@@ -9,14 +9,15 @@
  * webhook and broker delivery queues can be too.
  */
 
-import { CanonError, ErrorCodes } from '../../core/errors.js';
 import { normalizeError } from '../../core/normalize-error.js';
 import type { OutboxStore, Unlisten } from '../store/types.js';
 import { backoffDelay, type ResolvedBackoff } from './backoff.js';
+import { groupByKey, withTimeout } from './batch.js';
 import { type ClaimedRow, claim, claimSql } from './claim.js';
 import { cleanup, parkExhausted } from './maintenance.js';
 import { complete, type Failure, fail, release, renew } from './settle.js';
 import type { QueueSpec } from './spec.js';
+import { Wakeup } from './wakeup.js';
 
 /** What became of one attempt. */
 export interface AttemptReport {
@@ -67,40 +68,6 @@ export interface QueueWorker {
 type Seq = ClaimedRow['seq'];
 const MAX_ERROR_PAUSE_MS = 30_000;
 
-/** Rows grouped so each key's rows stay in order; rows without key are groups of one. */
-function groupByKey<Row extends ClaimedRow>(rows: Row[]): Row[][] {
-  const groups: Row[][] = [];
-  const byKey = new Map<string, Row[]>();
-  for (const row of rows) {
-    if (row.key === null) groups.push([row]);
-    else {
-      const group = byKey.get(row.key);
-      if (group) group.push(row);
-      else {
-        const created = [row];
-        byKey.set(row.key, created);
-        groups.push(created);
-      }
-    }
-  }
-  return groups;
-}
-
-function withTimeout(work: unknown, ms: number): Promise<unknown> {
-  if (!(work instanceof Promise)) return Promise.resolve(work);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new CanonError(ErrorCodes.OUTBOX_PUBLISH_TIMEOUT, `canon: attempt still running after ${ms} ms`),
-        ),
-      ms,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Creates a worker over a queue table (not started).
  *
@@ -116,42 +83,9 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   let loopDone: Promise<void> | undefined;
   let unlisten: Unlisten | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
-  let wakeTimer: NodeJS.Timeout | undefined;
-  let wakeAt = Number.POSITIVE_INFINITY;
-  let woken = false;
-  let resolveIdle: (() => void) | undefined;
+  const wakeup = new Wakeup(options.pollIntervalMs);
 
   const report = (operation: string) => (error: unknown) => options.onError(error, operation);
-
-  function wake(): void {
-    woken = true;
-    resolveIdle?.();
-  }
-
-  /** Makes sure the loop looks again within `ms` (a retry falling due). */
-  function wakeWithin(ms: number): void {
-    const at = Date.now() + ms;
-    if (ms >= options.pollIntervalMs || at >= wakeAt) return;
-    clearTimeout(wakeTimer);
-    wakeAt = at;
-    wakeTimer = setTimeout(() => {
-      wakeAt = Number.POSITIVE_INFINITY;
-      wake();
-    }, ms);
-  }
-
-  function idle(ms: number): Promise<void> {
-    if (woken || !running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolveIdle = undefined;
-        resolve();
-      }
-      resolveIdle = done;
-    });
-  }
 
   function observe(row: Row, report: AttemptReport): void {
     try {
@@ -179,7 +113,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       error,
       retryInMs: dead ? undefined : delayMs,
     });
-    if (!dead) wakeWithin(delayMs);
+    if (!dead) wakeup.within(delayMs);
     const recorded = { ...normalizeError(error), attempt: row.attempts, failed_at: new Date().toISOString() };
     return { seq: row.seq, dead, delayMs, error: recorded };
   }
@@ -229,7 +163,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     while (running) {
       let rows: Row[];
       try {
-        woken = false;
+        wakeup.reset();
         rows = (await claim(store, spec, statement, {
           workerId,
           limit: options.batchSize,
@@ -239,7 +173,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
         errors = 0;
       } catch (error) {
         report('claim')(error);
-        await idle(Math.min(options.pollIntervalMs * 2 ** errors++, MAX_ERROR_PAUSE_MS));
+        await wakeup.idle(Math.min(options.pollIntervalMs * 2 ** errors++, MAX_ERROR_PAUSE_MS));
         continue;
       }
       if (!running) {
@@ -252,7 +186,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       } else if (rows.length > 0) {
         await work(rows);
       } else {
-        await idle(options.pollIntervalMs);
+        await wakeup.idle(options.pollIntervalMs);
       }
     }
   }
@@ -266,7 +200,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       running = true;
       if (options.listen) {
         try {
-          unlisten = await store.listen(spec.table.channel, wake);
+          unlisten = await store.listen(spec.table.channel, () => wakeup.wake());
         } catch (error) {
           report('listen')(error); // polling still delivers, only slower
         }
@@ -285,8 +219,8 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       if (!running) return loopDone;
       running = false;
       clearInterval(cleanupTimer);
-      clearTimeout(wakeTimer);
-      wake();
+      wakeup.cancel();
+      wakeup.wake();
       await loopDone;
       await unlisten?.().catch(report('listen'));
       unlisten = undefined;

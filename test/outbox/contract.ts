@@ -146,11 +146,11 @@ export function outboxContract(
         outbox,
         publish: (event) => void got.push(event.id),
         listen: false,
-        pollIntervalMs: 400,
+        pollIntervalMs: 1_000,
       }).start();
       await sleep(50);
       await h.transaction((tx) => outbox.enqueue(tx, placed(1)));
-      await sleep(150);
+      await sleep(300);
       expect(got).toHaveLength(0);
       await waitFor(() => got.length === 1, 5_000, 'a poll');
     });
@@ -386,7 +386,7 @@ export function outboxContract(
       );
       // what a relay that crashed mid-publish leaves behind: the first row leased, attempt 1
       await h.rows(
-        `UPDATE ${outbox.table} SET locked_by = 'dead-relay', attempts = 1, locked_until = now() + interval '400 milliseconds' WHERE id = $1`,
+        `UPDATE ${outbox.table} SET locked_by = 'dead-relay', attempts = 1, locked_until = now() + interval '500 milliseconds' WHERE id = $1`,
         [first.id],
       );
       const got: [string, number, number][] = [];
@@ -400,7 +400,7 @@ export function outboxContract(
         [first.id, 2],
         [second.id, 1],
       ]);
-      expect(got[0][2]).toBeGreaterThanOrEqual(300); // not before the lease ran out
+      expect(got[0][2]).toBeGreaterThanOrEqual(400); // not before the lease ran out
     });
 
     it('stop() waits for in-flight publishes and hands back rows it had not started', async () => {

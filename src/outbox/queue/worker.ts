@@ -106,7 +106,9 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     }
     const dead =
       row.attempts >= maxAttempts || (error as { retriable?: unknown } | null)?.retriable === false;
-    const delayMs = dead ? 0 : backoffDelay(row.attempts, options.backoff);
+    const delayMs = dead
+      ? 0
+      : (options.retryDelay?.(row, error) ?? backoffDelay(row.attempts, options.backoff));
     observe(row, {
       attempt: row.attempts,
       result: dead ? 'dead' : 'retry',

@@ -1,0 +1,119 @@
+/**
+ * @module canon/webhooks/ssrf
+ * The SSRF guard's rules: only `http:`/`https:` URLs, and no address a webhook should
+ * never reach from a server: loopback, private (RFC 1918), shared (CGNAT), link-local
+ * (where cloud metadata services live: 169.254.169.254), unique-local IPv6 (AWS's
+ * fd00:ec2::254), multicast, reserved and documentation ranges, IPv4-mapped and
+ * NAT64/6to4-embedded forms of these. Hostnames are checked when they are resolved
+ * (./guarded-lookup), literal addresses here.
+ */
+import { BlockList, isIP } from 'node:net';
+import { CanonError, ErrorCodes } from '../core/errors.js';
+
+const RANGES: [label: string, family: 'ipv4' | 'ipv6', network: string, prefix: number][] = [
+  ['a loopback address', 'ipv4', '127.0.0.0', 8],
+  ['a loopback address', 'ipv6', '::1', 128],
+  ['a private address', 'ipv4', '10.0.0.0', 8],
+  ['a private address', 'ipv4', '172.16.0.0', 12],
+  ['a private address', 'ipv4', '192.168.0.0', 16],
+  ['a shared (CGNAT) address', 'ipv4', '100.64.0.0', 10],
+  ['a link-local address (cloud metadata lives there)', 'ipv4', '169.254.0.0', 16],
+  ['a link-local address', 'ipv6', 'fe80::', 10],
+  ['a unique-local address', 'ipv6', 'fc00::', 7],
+  ['an unspecified address', 'ipv4', '0.0.0.0', 8],
+  ['an IPv4-compatible address', 'ipv6', '::', 96],
+  ['a reserved address', 'ipv4', '192.0.0.0', 24],
+  ['a reserved address', 'ipv4', '192.88.99.0', 24],
+  ['a reserved address', 'ipv4', '198.18.0.0', 15],
+  ['a reserved address', 'ipv4', '240.0.0.0', 4],
+  ['a reserved address', 'ipv6', '100::', 64],
+  ['a reserved address', 'ipv6', '2001::', 32],
+  ['a reserved address', 'ipv6', '64:ff9b:1::', 48],
+  ['a reserved address', 'ipv6', 'fec0::', 10],
+  ['a documentation address', 'ipv4', '192.0.2.0', 24],
+  ['a documentation address', 'ipv4', '198.51.100.0', 24],
+  ['a documentation address', 'ipv4', '203.0.113.0', 24],
+  ['a documentation address', 'ipv6', '2001:db8::', 32],
+  ['a multicast address', 'ipv4', '224.0.0.0', 4],
+  ['a multicast address', 'ipv6', 'ff00::', 8],
+];
+
+const LISTS = new Map<string, BlockList>();
+for (const [label, family, network, prefix] of RANGES) {
+  let list = LISTS.get(label);
+  if (!list) LISTS.set(label, (list = new BlockList()));
+  list.addSubnet(network, prefix, family);
+}
+
+/** The 8 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included). */
+function groups(ip: string): number[] {
+  let text = ip;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((group) => Number.parseInt(group, 16));
+}
+
+function ipv4Of(high: number, low: number): string {
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+/**
+ * Why `ip` must not be reached, or undefined when it may.
+ *
+ * @example
+ * blockedReason('169.254.169.254') // 'a link-local address (cloud metadata lives there)'
+ * blockedReason('::ffff:127.0.0.1') // 'a loopback address'
+ * blockedReason('93.184.215.14') // undefined
+ */
+export function blockedReason(ip: string): string | undefined {
+  const family = isIP(ip);
+  if (family === 0) return 'not an IP address';
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  for (const [label, list] of LISTS) if (list.check(ip, type)) return label;
+  if (family === 6) {
+    const g = groups(ip);
+    // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address inside
+    if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0) {
+      return blockedReason(ipv4Of(g[6], g[7]));
+    }
+    if (g[0] === 0x2002) return blockedReason(ipv4Of(g[1], g[2]));
+  }
+  return undefined;
+}
+
+/**
+ * @internal The SSRF guard's refusal (code `CANON_WEBHOOK_SSRF_BLOCKED`, never retried).
+ */
+export function ssrfError(url: string, why: string): CanonError & { retriable: false } {
+  const error = new CanonError(
+    ErrorCodes.WEBHOOK_SSRF_BLOCKED,
+    `canon: webhook URL ${url} refused by the SSRF guard: ${why} (allowPrivateNetworks: true allows private addresses for local development)`,
+    { url, reason: why },
+  );
+  return Object.assign(error, { retriable: false as const });
+}
+
+/**
+ * Refuses a URL that is not http(s), or whose host is a literal address the guard
+ * blocks (unless `allowPrivateNetworks`). Host names are checked when resolved.
+ *
+ * @example
+ * checkUrl(new URL('http://169.254.169.254/latest/meta-data'), false) // throws CANON_WEBHOOK_SSRF_BLOCKED
+ */
+export function checkUrl(url: URL, allowPrivateNetworks: boolean): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw ssrfError(url.href, `the scheme ${url.protocol} is not http: or https:`);
+  }
+  if (allowPrivateNetworks) return;
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (isIP(host) === 0) return;
+  const why = blockedReason(host);
+  if (why) throw ssrfError(url.href, `${host} is ${why}`);
+}

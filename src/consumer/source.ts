@@ -13,8 +13,7 @@
  * 3. Each delivery is settled exactly once: `ack()` after the handler succeeded,
  *    `retry(delayMs)` with the broker's native delayed redelivery, `deadLetter(letter)`
  *    to publish it to the dead-letter destination and remove it, or `release()` to hand
- *    it back at once without counting an attempt (used on stop for deliveries fetched
- *    but never handled).
+ *    it back unhandled (used on stop for deliveries fetched but never started).
  * 4. `stop()` stops fetching (a pending `next()` resolves `undefined`); after the runtime
  *    has settled what it was handling, `close()` frees what the subscription opened.
  *
@@ -63,7 +62,10 @@ export interface SourceMessage {
   retry(delayMs: number, error: string): Promise<void> | void;
   /** Publish to the dead-letter destination with `letter`, then remove from the source. */
   deadLetter(letter: DeadLetter): Promise<void>;
-  /** Hand back for immediate redelivery without counting an attempt. */
+  /**
+   * Hand back unhandled (on stop): RabbitMQ requeues it at once, Redis lets the next sweep
+   * take it, NATS leaves it to be redelivered after `ack_wait`.
+   */
   release(): Promise<void> | void;
 }
 

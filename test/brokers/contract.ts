@@ -19,6 +19,7 @@ import {
 import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/index.js';
 import { type Canon, createCanon, getWideEvent, type MemorySink, memorySink } from '../../src/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
+import { flowCases } from './contract-flows.js';
 import { type BrokerHarness, type BrokerName, harnesses } from './harness/index.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/consumer-child.ts', import.meta.url));
@@ -331,4 +332,6 @@ export function brokerContract(broker: BrokerName) {
     await sleep(300);
     expect(later.sort()).toEqual([events[1].id, events[2].id].sort());
   });
+
+  flowCases({ broker, harness: () => h, start, messageEvents });
 }

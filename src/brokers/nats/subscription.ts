@@ -59,8 +59,7 @@ function deliveryOf(msg: JsMsg, spec: NatsSubscriptionSpec, inFlight: Set<JsMsg>
       msg.ack();
     },
     release() {
-      settled();
-      msg.nak();
+      settled(); // no more working(): redelivered after ack_wait (see stop)
     },
   };
 }
@@ -100,10 +99,7 @@ export async function natsSubscription(spec: NatsSubscriptionSpec): Promise<Subs
         throw new Error(`canon: the JetStream subscription of ${spec.consumerName} ended; subscribing again`);
       }
       const msg = step.value;
-      if (stopped) {
-        msg.nak();
-        return undefined;
-      }
+      if (stopped) return undefined; // redelivered after ack_wait (see stop)
       inFlight.add(msg);
       return deliveryOf(msg, spec, inFlight);
     },
@@ -112,8 +108,10 @@ export async function natsSubscription(spec: NatsSubscriptionSpec): Promise<Subs
       messages?.stop();
       const rest = iterator;
       if (!rest) return;
-      // hand back what was pulled but not handed out, so other consumers get it now
-      for (let step = await rest.next(); !step.done; step = await rest.next()) step.value.nak();
+      // Pulled but never started: left unacknowledged, redelivered after ack_wait. A nak
+      // would be redelivered at once into this consumer's pull request, which the server
+      // keeps open until it expires, and the message would wait there just the same.
+      for (let step = await rest.next(); !step.done; step = await rest.next());
     },
     async close() {
       clearInterval(heartbeat);

@@ -1,11 +1,13 @@
 /**
  * The checkout service of the demo: an Express app with a cart and a payment step that
  * is sometimes slow and sometimes fails, instrumented with Canon. Each request prints
- * one wide event (JSON line) on stdout.
+ * one wide event (JSON line) on stdout; a paid checkout stores its order with an
+ * `order.placed` event in the outbox (see orders.ts).
  */
 import express from 'express';
 import { canonExpress, canonExpressError } from '../../src/frameworks/express/index.js';
 import { type Canon, getWideEvent } from '../../src/index.js';
+import type { Orders } from './orders.js';
 import { chargeCard } from './payments.js';
 
 interface CartItem {
@@ -22,7 +24,7 @@ const USERS: Record<string, { plan: string; email: string }> = {
 };
 
 /** Builds the Express app; `carts` lives in memory for the demo. */
-export function createCheckoutApp(canon: Canon): express.Express {
+export function createCheckoutApp(canon: Canon, orders: Orders): express.Express {
   const carts = new Map<string, CartItem[]>();
   const app = express();
   app.use(canonExpress(canon));
@@ -72,6 +74,8 @@ export function createCheckoutApp(canon: Canon): express.Express {
       res.status(402).json({ error: payment.decline_reason });
       return;
     }
+    // The order and its order.placed event commit together (transactional outbox).
+    await orders.place({ order_id: payment.order_id!, user_id: req.params.userId, total_cents: summary.total_cents });
     carts.delete(req.params.userId);
     res.status(201).json({ order_id: payment.order_id });
   });

@@ -8,9 +8,9 @@
 import { describe, invalidOption } from '../core/errors.js';
 
 /** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (Svix's schedule). */
-export const DEFAULT_SCHEDULE: readonly number[] = [
+export const DEFAULT_SCHEDULE: readonly number[] = Object.freeze([
   0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
-];
+]);
 
 const JITTER = 0.1;
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;

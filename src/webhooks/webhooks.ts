@@ -85,6 +85,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
   const statement = sendSql(tables);
   let client: HttpClient | undefined;
   let worker: QueueWorker | undefined;
+  let starting: Promise<void> | undefined;
 
   function onError(error: unknown, operation: string): void {
     try {
@@ -105,15 +106,25 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     async migrate() {
       for (const migration of webhookMigrations(tables)) await migrateTable(store, migration);
     },
-    async start() {
-      if (worker) return;
-      client = await createHttpClient(resolved.allowPrivateNetworks);
-      worker = createDeliveryWorker(resolved, tables, () => client!, onError);
-      await worker.start();
+    start() {
+      starting ??= (async () => {
+        client = await createHttpClient(resolved.allowPrivateNetworks);
+        worker = createDeliveryWorker(resolved, tables, () => client!, onError);
+        await worker.start();
+      })().catch((err) => {
+        starting = undefined;
+        throw err;
+      });
+      return starting;
     },
     async stop() {
+      const started = starting;
+      starting = undefined;
+      if (!started) return;
+      await started.catch(() => {});
       const [stopping, closing] = [worker, client];
       worker = undefined;
+      client = undefined;
       await stopping?.stop();
       await closing?.close();
     },

@@ -6,8 +6,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createEvent, defineEvent } from '../../src/events/index.js';
-import { type CanonError, createCanon, memorySink } from '../../src/index.js';
+import { createCanon, memorySink } from '../../src/index.js';
 import {
+  type CanonError,
   createWebhooks,
   type DeliveryAttempt,
   type Webhooks,

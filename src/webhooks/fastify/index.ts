@@ -44,8 +44,15 @@ type Holder = { [kRawBody]?: Buffer; canon?: WideEvent };
 export function webhookFastify(options: ReceiveWebhookOptions): WebhookFastifyHooks {
   const receiver = createReceiver(options, 'webhookFastify');
   return {
-    async preParsing(request, _reply, payload) {
-      const raw = await readRawBody(payload, receiver.maxBodyBytes);
+    async preParsing(request, reply, payload) {
+      let raw: Buffer;
+      try {
+        raw = await readRawBody(payload, receiver.maxBodyBytes);
+      } catch (err) {
+        if (!(err instanceof WebhookVerificationError)) throw err;
+        reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(refusalBody(err));
+        return; // a sent reply ends the request here
+      }
       (request as unknown as Holder)[kRawBody] = raw;
       const replay = Readable.from(raw.length > 0 ? [raw] : []);
       return Object.assign(replay, { receivedEncodedLength: raw.length });

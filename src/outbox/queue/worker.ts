@@ -36,6 +36,12 @@ export interface QueueWorkerOptions<Row extends ClaimedRow> {
   batchSize: number;
   /** Rows (of different keys) worked on at once. */
   concurrency: number;
+  /**
+   * Claim again as soon as half of `concurrency` is free, instead of after the whole batch
+   * has settled; each batch then settles on its own (default false). For slow, independent
+   * work such as HTTP deliveries: a slow row holds its own slot, not the whole worker.
+   */
+  overlap?: boolean;
   pollIntervalMs: number;
   listen: boolean;
   leaseMs: number;
@@ -84,6 +90,11 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   let unlisten: Unlisten | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
   const wakeup = new Wakeup(options.pollIntervalMs);
+  const overlap = options.overlap ?? false;
+  const batches = new Set<Promise<void>>();
+  /** Rows claimed and not attempted to the end yet. */
+  let inFlight = 0;
+  let onSlotFreed: (() => void) | undefined;
 
   const report = (operation: string) => (error: unknown) => options.onError(error, operation);
 
@@ -121,6 +132,8 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   }
 
   async function work(rows: Row[]): Promise<void> {
+    inFlight += rows.length;
+    let attempted = 0;
     const done: Seq[] = [];
     const failures: Failure[] = [];
     const released: Seq[] = [];
@@ -140,6 +153,8 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
             break;
           }
           const failure = await attempt(group[i]);
+          attempted++;
+          slotFreed();
           if (!failure) {
             done.push(group[i].seq);
             continue;
@@ -151,13 +166,33 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       }
     }
     try {
-      await Promise.all(Array.from({ length: Math.min(options.concurrency, groups.length) }, runner));
+      const runners = overlap ? groups.length : Math.min(options.concurrency, groups.length);
+      await Promise.all(Array.from({ length: runners }, runner));
     } finally {
       clearInterval(renewal);
+      inFlight -= rows.length - attempted; // rows handed back untried
     }
     await complete(store, spec, workerId, done, options.retentionMs === 0).catch(report('complete'));
     await fail(store, spec, workerId, failures).catch(report('fail'));
     await release(store, spec, workerId, released).catch(report('release'));
+  }
+
+  function slotFreed(): void {
+    inFlight--;
+    onSlotFreed?.();
+  }
+
+  /** With `overlap`: works on `rows` in the background, then waits until half the slots are free. */
+  async function dispatch(rows: Row[]): Promise<void> {
+    const batch = work(rows).finally(() => {
+      batches.delete(batch);
+      onSlotFreed?.();
+    });
+    batches.add(batch);
+    while (running && inFlight > 0 && options.concurrency - inFlight < Math.ceil(options.concurrency / 2)) {
+      await new Promise<void>((resolve) => (onSlotFreed = resolve));
+      onSlotFreed = undefined;
+    }
   }
 
   async function loop(): Promise<void> {
@@ -168,7 +203,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
         wakeup.reset();
         rows = (await claim(store, spec, statement, {
           workerId,
-          limit: options.batchSize,
+          limit: overlap ? Math.min(options.batchSize, options.concurrency - inFlight) : options.batchSize,
           leaseMs,
           maxAttempts,
         })) as Row[];
@@ -186,11 +221,12 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
           rows.map((row) => row.seq),
         ).catch(report('release'));
       } else if (rows.length > 0) {
-        await work(rows);
+        await (overlap ? dispatch(rows) : work(rows));
       } else {
         await wakeup.idle(options.pollIntervalMs);
       }
     }
+    await Promise.all(batches);
   }
 
   return {
@@ -223,6 +259,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       clearInterval(cleanupTimer);
       wakeup.cancel();
       wakeup.wake();
+      onSlotFreed?.();
       await loopDone;
       await unlisten?.().catch(report('listen'));
       unlisten = undefined;

@@ -3,11 +3,15 @@
  * The delivery log: one row per attempt, written together with the endpoint's health in
  * one statement. A success ends the endpoint's failure streak; a failure starts one
  * (`failing_since`) or, once the streak is older than `disableAfterMs`, disables the
- * endpoint (`failing`); a `410 Gone` disables it at once (`gone`).
+ * endpoint (`failing`); a `410 Gone` disables it at once (`gone`). Like the queue's own
+ * bookkeeping it commits without waiting for the WAL flush (see `ASYNC_COMMIT` in
+ * canon/outbox's queue/spec): a database crash may lose the last moment of log rows, never
+ * a delivery.
  */
 import { describe, invalidOption } from '../core/errors.js';
 import { uuidv7 } from '../core/ids.js';
 import { isPlainObject } from '../core/paths.js';
+import { ASYNC_COMMIT } from '../outbox/queue/spec.js';
 import { type Queryable, runQuery } from '../outbox/store/types.js';
 import type { WebhookTables } from './schema.js';
 
@@ -74,7 +78,7 @@ export async function recordAttempt(
       RETURNING enabled, disabled_reason
     )
     SELECT (SELECT count(*) FROM logged)::int AS logged,
-      (SELECT disabled_reason FROM health WHERE NOT enabled) AS disabled`,
+      (SELECT disabled_reason FROM health WHERE NOT enabled) AS disabled, (SELECT ${ASYNC_COMMIT}) AS async_commit`,
     [
       uuidv7(),
       record.delivery_seq,

@@ -12,8 +12,9 @@ import { CanonError, ErrorCodes } from '../core/errors.js';
 import type { WideEvent } from '../core/event.js';
 import { randomHex } from '../core/ids.js';
 import { createQueueWorker, type QueueWorker } from '../outbox/queue/worker.js';
+import { createAttemptWriter } from './attempt-writer.js';
 import { type AttemptOutcome, attemptDelivery, type DeliveryRow } from './deliver.js';
-import { type DeliveryAttempt, recordAttempt } from './delivery-log.js';
+import type { DeliveryAttempt } from './delivery-log.js';
 import type { HttpClient } from './http-client.js';
 import type { ResolvedWebhooksOptions } from './options.js';
 import { retryDelay } from './schedule.js';
@@ -69,6 +70,7 @@ export function createDeliveryWorker(
 ): QueueWorker {
   const { store, canon, schedule, disableAfterMs } = options;
   const maxAttempts = schedule.length;
+  const log = createAttemptWriter(store, tables, disableAfterMs);
   const settings = {
     timeoutMs: options.timeoutMs,
     allowPrivateNetworks: options.allowPrivateNetworks,
@@ -86,27 +88,22 @@ export function createDeliveryWorker(
       status === 'retrying' ? retryDelay(schedule, row.attempts, outcome.retryAfterMs) : undefined;
     let disabled: string | undefined;
     try {
-      disabled = await recordAttempt(
-        store,
-        tables,
-        {
-          delivery_seq: row.seq,
-          endpoint_id: row.endpoint_id,
-          event_id: row.event_id,
-          event_type: row.event_type,
-          webhook_id: row.webhook_id,
-          attempt: row.attempts,
-          status,
-          response_status: outcome.response?.status,
-          response_headers: outcome.response?.headers,
-          response_body: outcome.response?.body,
-          duration_ms: Math.round(outcome.durationMs * 1000) / 1000,
-          error: outcome.error,
-          requested: outcome.requested,
-          gone: outcome.gone,
-        },
-        disableAfterMs,
-      );
+      disabled = await log.write({
+        delivery_seq: row.seq,
+        endpoint_id: row.endpoint_id,
+        event_id: row.event_id,
+        event_type: row.event_type,
+        webhook_id: row.webhook_id,
+        attempt: row.attempts,
+        status,
+        response_status: outcome.response?.status,
+        response_headers: outcome.response?.headers,
+        response_body: outcome.response?.body,
+        duration_ms: Math.round(outcome.durationMs * 1000) / 1000,
+        error: outcome.error,
+        requested: outcome.requested,
+        gone: outcome.gone,
+      });
     } catch (error) {
       onError(error, 'log'); // the attempt happened whether or not its log row was written
     }
@@ -132,6 +129,7 @@ export function createDeliveryWorker(
     workerId: `${hostname()}:${process.pid}:${randomHex(3)}`,
     batchSize: options.batchSize,
     concurrency: options.concurrency,
+    overlap: true, // a slow endpoint holds one slot, not the worker
     pollIntervalMs: options.pollIntervalMs,
     listen: options.listen,
     leaseMs: options.leaseMs,

@@ -25,7 +25,7 @@ export interface WebhooksOptions {
   canon?: Canon;
   /** The `user-agent` header (default `'Canon-Webhooks/1'`). */
   userAgent?: string;
-  /** Deliveries attempted at once by this process (default 20). */
+  /** Deliveries attempted at once by this process; a slow endpoint only holds its own (default 50). */
   concurrency?: number;
   /** Deliveries claimed per round trip (default 100). */
   batchSize?: number;
@@ -65,7 +65,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const INTEGERS = {
   timeoutMs: [15_000, 1, 10 * 60_000],
   disableAfterMs: [5 * DAY_MS, 0, 365 * DAY_MS],
-  concurrency: [20, 1, 10_000],
+  concurrency: [50, 1, 10_000],
   batchSize: [100, 1, 10_000],
   pollIntervalMs: [1_000, 1, DAY_MS],
   leaseMs: [60_000, 1_000, DAY_MS],

@@ -2,9 +2,10 @@
  * @module canon/webhooks/deliver
  * One delivery attempt: sign the stored body with the endpoint's secrets (Standard
  * Webhooks headers, a fresh timestamp each attempt, the same `webhook-id` on every one),
- * POST it through the guarded client, and classify what happened: 2xx delivered; 429,
- * 5xx, network errors and timeouts retried (`Retry-After` honoured); 410 disables the
- * endpoint; redirects (never followed) and other statuses fail for good.
+ * POST it through the guarded client (credentials in the URL become basic auth), and
+ * classify what happened: 2xx delivered; 429, 5xx, network errors and timeouts retried
+ * (`Retry-After` honoured); 410 disables the endpoint; redirects (never followed) and
+ * other statuses fail for good.
  */
 import { performance } from 'node:perf_hooks';
 import type { ClaimedRow } from '../outbox/queue/claim.js';
@@ -140,13 +141,20 @@ export async function attemptDelivery(
       if (Date.parse(previous.expires_at) > now) secrets.push(previous.secret);
     }
     const timestamp = Math.floor(now / 1000);
-    const headers = {
+    const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': settings.userAgent,
       'webhook-id': row.webhook_id,
       'webhook-timestamp': String(timestamp),
       'webhook-signature': signatureHeader(secrets.map(decodeSecret), row.webhook_id, timestamp, row.body),
     };
+    if (url.username || url.password) {
+      // https://user:pass@host/… sends basic auth (undici alone would drop the credentials)
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      url.username = '';
+      url.password = '';
+    }
     return fromResponse(await client.post(url, headers, row.body, settings.timeoutMs), started);
   } catch (error) {
     return fromError(error, settings.timeoutMs, started);

@@ -156,6 +156,18 @@ export function webhooksContract(makeHarness: () => Promise<Harness>) {
     expect(await webhooks.deliveries.list({ endpointId: endpoint.id, limit: 1 })).toEqual([attempts[2]]);
   });
 
+  it('sends credentials written in the endpoint URL as basic auth', async () => {
+    const webhooks = await setup();
+    const url = new URL(`${receiver.url}/basic`);
+    url.username = 'hook user';
+    url.password = 'p@ss:word';
+    await webhooks.endpoints.create({ url: url.href, events: ['*'] });
+    await webhooks.send(createEvent(OrderPlaced, {}));
+    await until(() => receiver.to('/basic').length === 1);
+    const expected = `Basic ${Buffer.from('hook user:p@ss:word').toString('base64')}`;
+    expect(receiver.to('/basic')[0].headers.authorization).toBe(expected);
+  });
+
   it('other 4xx fail at once; the log keeps a few response headers and the first 1 KB of the body', async () => {
     const webhooks = await setup();
     respond = () => ({

@@ -5,6 +5,7 @@
  */
 import { describe, invalidOption } from '../core/errors.js';
 import { isPlainObject } from '../core/paths.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import { counts, redrive } from '../outbox/queue/maintenance.js';
 import type { QueueWorker } from '../outbox/queue/worker.js';
 import { migrateTable } from '../outbox/store/migrate.js';
@@ -44,7 +45,7 @@ export interface Webhooks {
   readonly running: boolean;
   readonly endpoints: Endpoints;
   /** Fans `event` out to the matching enabled endpoints, inside `options.tx` when given. */
-  send(event: unknown, options?: SendOptions): Promise<SendResult>;
+  send(event: EventEnvelope, options?: SendOptions): Promise<SendResult>;
   readonly deliveries: {
     /** The delivery log (one entry per attempt), newest first. */
     list(filter?: DeliveryFilter): Promise<DeliveryAttempt[]>;

@@ -8,7 +8,7 @@ import { handleMessage, type MessageResult } from './handle.js';
 import { type ConsumeOptions, type ResolvedConsumeOptions, resolveConsumeOptions } from './options.js';
 import type { SourceMessage, Subscription } from './source.js';
 
-/** Deliveries by what became of them since the consumer started. */
+/** Deliveries by what became of them since the consumer started; `in_flight`: handlers running. */
 export type ConsumerStats = Record<MessageResult, number> & { in_flight: number };
 
 export interface Consumer {
@@ -67,7 +67,10 @@ export async function consume<Tx = undefined>(options: ConsumeOptions<Tx>): Prom
     skipped: 0,
     unsettled: 0,
   };
+  // handlers running, and deliveries whose settlement the broker has not confirmed yet
   let inFlight = 0;
+  let settling = 0;
+  const maxSettling = Math.max(64, concurrency * 4);
   let stopping = false;
   let wake: (() => void) | undefined;
   let drained: (() => void) | undefined;
@@ -85,10 +88,15 @@ export async function consume<Tx = undefined>(options: ConsumeOptions<Tx>): Prom
 
   function dispatch(message: SourceMessage): void {
     inFlight++;
-    void handleMessage(resolved, message).then((result) => {
-      counts[result]++;
+    settling++;
+    const handled = () => {
       inFlight--;
-      if (inFlight === 0) drained?.();
+      signal();
+    };
+    void handleMessage(resolved, message, handled).then((result) => {
+      counts[result]++;
+      settling--;
+      if (settling === 0) drained?.();
       signal();
     });
   }
@@ -96,7 +104,7 @@ export async function consume<Tx = undefined>(options: ConsumeOptions<Tx>): Prom
   async function loop(): Promise<void> {
     let pauseMs = FIRST_PAUSE_MS;
     while (!stopping) {
-      if (inFlight >= concurrency) {
+      if (inFlight >= concurrency || settling >= maxSettling) {
         await waitForSignal();
         continue;
       }
@@ -130,7 +138,7 @@ export async function consume<Tx = undefined>(options: ConsumeOptions<Tx>): Prom
         await subscription.stop().catch((error) => reportError(resolved, error, 'stop'));
         signal();
         await looping;
-        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        if (settling > 0) await new Promise<void>((resolve) => (drained = resolve));
         await subscription.close().catch((error) => reportError(resolved, error, 'close'));
       })();
       return stopped;

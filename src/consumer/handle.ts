@@ -17,6 +17,7 @@
 import { storage } from '../core/context.js';
 import type { WideEvent } from '../core/event.js';
 import { normalizeError } from '../core/normalize-error.js';
+import { isPlainObject } from '../core/paths.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { backoffDelay } from '../outbox/queue/backoff.js';
 import { decodeBody, readEvent } from './decode.js';
@@ -41,7 +42,7 @@ async function runHandler<Tx>(
   envelope: EventEnvelope,
   unit: WideEvent,
 ): Promise<Outcome> {
-  const event = await readEvent(envelope, options.definitions);
+  const event = options.definitions.size === 0 ? envelope : await readEvent(envelope, options.definitions);
   const context = (tx: Tx): MessageContext<Tx> => ({
     tx,
     attempt: message.attempt,
@@ -59,17 +60,27 @@ async function runHandler<Tx>(
   return { result: ran ? 'acked' : 'duplicate' };
 }
 
-async function settle<Tx>(
+/** Settles `message`; synchronous for a fire-and-forget ack (NATS, RabbitMQ): no extra turn. */
+function settle<Tx>(
   options: ResolvedConsumeOptions<Tx>,
   message: SourceMessage,
   unit: WideEvent,
   outcome: Outcome,
-): Promise<MessageResult> {
+): MessageResult | Promise<MessageResult> {
   if (outcome.result !== 'failed') {
-    await message.ack();
-    return outcome.result;
+    const acked = message.ack();
+    const result = outcome.result;
+    return acked ? acked.then(() => result) : result;
   }
-  const { error } = outcome;
+  return settleFailure(options, message, unit, outcome.error);
+}
+
+async function settleFailure<Tx>(
+  options: ResolvedConsumeOptions<Tx>,
+  message: SourceMessage,
+  unit: WideEvent,
+  error: unknown,
+): Promise<MessageResult> {
   const attempt = message.attempt;
   if ((error as { retriable?: unknown })?.retriable === false || attempt >= options.maxAttempts) {
     await message.deadLetter({
@@ -87,17 +98,21 @@ async function settle<Tx>(
 }
 
 /**
- * Handles one delivery; resolves to what became of it, never rejects.
+ * Handles one delivery; resolves to what became of it once settled, never rejects.
+ * `handled()` is called as soon as the handler is done (before the broker confirmed the
+ * settlement), so the next message can start while the acknowledgement travels.
  *
  * @example
- * const result = await handleMessage(options, message); // 'acked'
+ * const result = await handleMessage(options, message, () => slots.release()); // 'acked'
  */
 export async function handleMessage<Tx>(
   options: ResolvedConsumeOptions<Tx>,
   message: SourceMessage,
+  handled: () => void,
 ): Promise<MessageResult> {
   if (message.redriveFor !== undefined && message.redriveFor !== options.source.consumer) {
     // redriven for another consumer of the same stream: not ours to handle again
+    handled();
     try {
       await message.ack();
     } catch {}
@@ -124,14 +139,17 @@ export async function handleMessage<Tx>(
       outcome = { result: 'failed', error };
     }
   }
+  handled();
   if (outcome.result === 'failed') unit.markError(outcome.error);
   let result: MessageResult = 'unsettled';
   try {
-    result = await settle(options, message, unit, outcome);
+    const settled = settle(options, message, unit, outcome);
+    result = typeof settled === 'string' ? settled : await settled;
   } catch (err) {
     unit.set('message.settle_error', normalizeError(err));
   }
-  unit.set('message.result', result);
+  const info = unit.fields.message;
+  if (isPlainObject(info)) info.result = result;
   unit.end();
   return result;
 }

@@ -6,8 +6,9 @@
  *   back, ids and metadata included;
  * - CloudEvents-style headers name the event without parsing the body (`ce-specversion`,
  *   `ce-id`, `ce-type`, `ce-source`, `ce-time`; values percent-encoded like the CloudEvents
- *   HTTP binding), and `traceparent` carries the trace of the unit that published it (the
- *   outbox relay's attempt, a request) so the consumer's wide event continues that trace;
+ *   HTTP binding; NATS carries `ce-type` only, next to `Nats-Msg-Id` = the event id), and
+ *   `traceparent` carries the trace of the unit that published it (the outbox relay's
+ *   attempt, a request) so the consumer's wide event continues that trace;
  * - dead letters keep the body and headers and add `x-canon-error` (the last error, one
  *   line), `x-canon-attempts`, `x-canon-consumer` and `x-canon-failed-at`; Redis streams,
  *   which have fields instead of headers, carry them as `error`, `attempts`, `consumer`
@@ -59,21 +60,29 @@ function traceparentOf(event: EventEnvelope): string | undefined {
 }
 
 /**
- * Encodes `event` for a broker.
+ * Encodes `event` for a broker. `'compact'` headers (`ce-type` and `traceparent` only)
+ * are for brokers whose consumers pay per header parsed (NATS), where the body is
+ * authoritative and the message id already carries the event id.
  *
  * @example
  * const { body, headers } = encodeEvent(createEvent(OrderPlaced, { order_id: 'o_1' }));
  * headers['ce-type'] // 'order.placed'
  */
-export function encodeEvent(event: EventEnvelope): WireMessage {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'ce-specversion': '1.0',
-    'ce-id': encodeHeaderValue(event.id),
-    'ce-type': event.type,
-    'ce-source': encodeHeaderValue(event.source),
-    'ce-time': event.timestamp,
-  };
+export function encodeEvent(
+  event: EventEnvelope,
+  headerSet: 'cloudevents' | 'compact' = 'cloudevents',
+): WireMessage {
+  const headers: Record<string, string> =
+    headerSet === 'compact'
+      ? { 'ce-type': event.type }
+      : {
+          'content-type': 'application/json',
+          'ce-specversion': '1.0',
+          'ce-id': encodeHeaderValue(event.id),
+          'ce-type': event.type,
+          'ce-source': encodeHeaderValue(event.source),
+          'ce-time': event.timestamp,
+        };
   const traceparent = traceparentOf(event);
   if (traceparent) headers.traceparent = traceparent;
   return { body: JSON.stringify(event), headers };

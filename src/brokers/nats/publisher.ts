@@ -3,7 +3,8 @@
  * `natsPublisher`: a relay publisher (`createRelay({ publish })`) over JetStream. Each
  * event is published with `Nats-Msg-Id` = its id, so JetStream drops a re-publish of the
  * same event within the stream's duplicate window (a relay retrying after a lost ack),
- * and the promise resolves once JetStream acknowledged storing it.
+ * and the promise resolves once JetStream acknowledged storing it. Headers are kept few
+ * (`ce-type`, `traceparent`): every consumer parses all of them for each message.
  */
 import type { JetStreamClient } from 'nats';
 import { describe, invalidOption } from '../../core/errors.js';
@@ -64,7 +65,7 @@ export function natsPublisher(options: NatsPublisherOptions): Publisher {
 
   return async function publishToNats(event, context) {
     if (stream !== undefined) await ensure();
-    const { body, headers } = encodeEvent(event);
+    const { body, headers } = encodeEvent(event, 'compact');
     await js.publish(subject(event, context), body, {
       msgID: event.id,
       headers: toMsgHdrs(headers),

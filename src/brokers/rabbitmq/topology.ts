@@ -78,14 +78,14 @@ export async function ensureConsumerQueues(
   queue: string,
   maxAttempts: number,
 ): Promise<void> {
-  await ensureQueue(channel, queue);
-  await ensureQueue(channel, deadLetterQueue(queue));
-  for (let attempt = 1; attempt < maxAttempts; attempt++) {
-    await ensureQueue(channel, retryQueue(queue, attempt), {
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': queue,
-    });
-  }
+  const retryArgs = { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue };
+  await Promise.all([
+    ensureQueue(channel, queue),
+    ensureQueue(channel, deadLetterQueue(queue)),
+    ...Array.from({ length: maxAttempts - 1 }, (_, i) =>
+      ensureQueue(channel, retryQueue(queue, i + 1), retryArgs),
+    ),
+  ]);
 }
 
 /**

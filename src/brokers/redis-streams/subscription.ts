@@ -73,6 +73,23 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
     waiting = undefined;
   }
 
+  /** Acks sent as one `XACK` per burst of work (`setImmediate`); resolves once Redis replied. */
+  let ackBatch: { ids: string[]; sent: Promise<void> } | undefined;
+  function ackLater(id: string): Promise<void> {
+    if (!ackBatch) {
+      const ids: string[] = [];
+      const sent = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          ackBatch = undefined;
+          client.call('XACK', stream, group, ...ids).then(() => resolve(), reject);
+        }),
+      );
+      ackBatch = { ids, sent };
+    }
+    ackBatch.ids.push(id);
+    return ackBatch.sent;
+  }
+
   function releaseIds(ids: string[]): Promise<unknown> {
     for (const id of ids) held.delete(id);
     if (ids.length === 0) return Promise.resolve();
@@ -147,9 +164,9 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
       redelivered: attempt > 1,
       publishedAt: idTime(id),
       redriveFor: fields[WireHeaders.redriveFor],
-      async ack() {
+      ack() {
         done();
-        await client.call('XACK', stream, group, id);
+        return ackLater(id);
       },
       retry(delayMs) {
         const timer = setTimeout(() => {

@@ -41,6 +41,19 @@ export function republishHeaders(message: Message, extra: Record<string, unknown
   return Object.assign(headers, extra);
 }
 
+/**
+ * `message`'s properties as publish options for a copy of it: `userId` is left out
+ * (RabbitMQ refuses a publish whose user-id is not the connection's user) and so is
+ * `clusterId` (deprecated, not a publish option).
+ *
+ * @example
+ * channel.sendToQueue(queue, msg.content, { ...copyProperties(msg), headers })
+ */
+export function copyProperties(message: Message): Record<string, unknown> {
+  const { userId: _userId, clusterId: _clusterId, ...properties } = message.properties;
+  return properties;
+}
+
 /** A header as a string (AMQP values may be numbers, Buffers...). */
 export function headerText(message: Message, name: string): string | undefined {
   const value = message.properties.headers?.[name];

@@ -5,7 +5,7 @@
  * counter and dead-letter headers removed so they get a fresh round of attempts.
  */
 import type { ConfirmChannel } from 'amqplib';
-import { republishHeaders } from './headers.js';
+import { copyProperties, republishHeaders } from './headers.js';
 import { deadLetterQueue, sendConfirmed } from './topology.js';
 
 /**
@@ -21,7 +21,7 @@ export async function redriveRabbit(channel: ConfirmChannel, queue: string, limi
     if (letter === false) break;
     try {
       await sendConfirmed(channel, queue, letter.content, {
-        ...letter.properties,
+        ...copyProperties(letter),
         headers: republishHeaders(letter, {}),
         persistent: true,
       });

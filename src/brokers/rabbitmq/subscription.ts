@@ -18,7 +18,14 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { DeadLetter, SourceMessage, Subscription } from '../../consumer/source.js';
 import { deadLetterHeaders, WireHeaders } from '../../consumer/wire.js';
-import { ATTEMPT_HEADER, attemptOf, headerText, PUBLISHED_AT_HEADER, republishHeaders } from './headers.js';
+import {
+  ATTEMPT_HEADER,
+  attemptOf,
+  copyProperties,
+  headerText,
+  PUBLISHED_AT_HEADER,
+  republishHeaders,
+} from './headers.js';
 import { deadLetterQueue, retryQueue, sendConfirmed } from './topology.js';
 
 export interface RabbitSubscriptionSpec {
@@ -34,7 +41,7 @@ function deliveryOf(msg: ConsumeMessage, spec: RabbitSubscriptionSpec): SourceMe
   const publishedAt = Number(headerText(msg, PUBLISHED_AT_HEADER));
   const republish = (to: string, headers: Record<string, unknown>, expiration?: number) =>
     sendConfirmed(channel, to, msg.content, {
-      ...msg.properties,
+      ...copyProperties(msg),
       headers: republishHeaders(msg, headers),
       expiration: expiration === undefined ? undefined : String(expiration),
       persistent: true,

@@ -16,7 +16,7 @@ import {
   type MessageSource,
   redrive,
 } from '../../src/consumer/index.js';
-import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/index.js';
+import { createEvent, defineEvent, type EventEnvelope, toCloudEvent } from '../../src/events/index.js';
 import { type Canon, createCanon, getWideEvent, type MemorySink, memorySink } from '../../src/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { flowCases } from './contract-flows.js';
@@ -145,6 +145,20 @@ export function brokerContract(broker: BrokerName) {
     expect(await redrive({ source })).toBe(0);
     await consumer.stop();
     expect(await h.backlog('billing')).toBe(0);
+  });
+
+  it('accepts structured CloudEvents from other producers', async () => {
+    const seen: EventEnvelope[] = [];
+    await start('billing', async (event) => void seen.push(event));
+    const event = placed(5);
+    await h.publishRaw(JSON.stringify(toCloudEvent(event)));
+    await waitFor(() => seen.length === 1, 10_000, 'CloudEvent delivery');
+    expect(seen[0]).toMatchObject({
+      id: event.id,
+      type: 'order.placed',
+      correlation_id: event.correlation_id,
+      data: { n: 5 },
+    });
   });
 
   it('dead-letters unreadable bodies and non-retriable errors at the first attempt', async () => {

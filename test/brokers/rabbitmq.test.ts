@@ -13,6 +13,7 @@ import { RABBIT_URL } from './harness/rabbitmq.js';
 describe('broker contract: rabbitmq', () => brokerContract('rabbitmq'));
 
 const OrderPlaced = defineEvent('order.placed', { schema: z.object({ n: z.number() }) });
+type Fields = Record<string, unknown>;
 const context = (event: EventEnvelope) => ({ topic: event.type, key: null, attempt: 1 });
 
 describe('canon/rabbitmq specifics', () => {
@@ -89,6 +90,57 @@ describe('canon/rabbitmq specifics', () => {
       'ce-specversion': '1.0',
     });
     await channel.close();
+  });
+
+  it('dead-letters a message delivered more times than maxAttempts without running the handler', async () => {
+    const channel = await connection.createConfirmChannel();
+    const queue = unique('canon_exhausted');
+    queues.push(queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`);
+    let calls = 0;
+    const consumer = await consume({
+      canon,
+      source: rabbitSource({ channel, queue }),
+      retry: { maxAttempts: 3 },
+      handler: async () => void calls++,
+    });
+    const event = createEvent(OrderPlaced, { n: 1 });
+    channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { headers: { 'x-canon-attempt': 4 } });
+    await waitFor(() => consumer.stats().dead_lettered === 1, 5_000, 'dead letter');
+    await consumer.stop();
+    expect(calls).toBe(0);
+    const letter = await channel.get(`${queue}.dlq`, { noAck: true });
+    expect(letter && String(letter.properties.headers?.['x-canon-error'])).toMatch(
+      /^AttemptsExceeded: delivered 4 times, more than retry.maxAttempts \(3\)/,
+    );
+    await channel.close();
+  });
+
+  it('reports broker trouble outside handlers through onError and wide events, and stops cleanly', async () => {
+    const channel = await connection.createConfirmChannel();
+    const queue = unique('canon_vanishing');
+    queues.push(queue, `${queue}.dlq`);
+    const sink = memorySink();
+    const watched = createCanon({ service: 'test', sinks: [sink], handleExit: false });
+    const errors: [string, string][] = [];
+    const consumer = await consume({
+      canon: watched,
+      source: rabbitSource({ channel, queue }),
+      retry: { maxAttempts: 1 },
+      handler: async () => {},
+      onError: (error, operation) => errors.push([operation, (error as Error).message]),
+    });
+    const other = await connection.createChannel();
+    await other.deleteQueue(queue); // RabbitMQ cancels the consumer
+    await waitFor(() => errors.length > 0, 5_000, 'fetch error');
+    expect(errors[0]).toEqual(['fetch', expect.stringContaining(`cancelled the consumer of ${queue}`)]);
+    expect(sink.events.find((e) => (e.message as Fields | undefined)?.operation === 'fetch')).toMatchObject({
+      kind: 'message',
+      outcome: 'error',
+      message: { source: 'rabbitmq', consumer: queue },
+    });
+    await consumer.stop();
+    await other.close();
+    await channel.close().catch(() => {});
   });
 
   it('rejects bad options with errors naming them', async () => {

@@ -221,6 +221,23 @@ export function brokerContract(broker: BrokerName) {
     expect(byA).toBeLessThan(30);
   });
 
+  it('runs up to `concurrency` handlers at once, never more', async () => {
+    let running = 0;
+    let peak = 0;
+    const { consumer } = await start(
+      'billing',
+      async () => {
+        peak = Math.max(peak, ++running);
+        await sleep(40);
+        running--;
+      },
+      { concurrency: 4 },
+    );
+    for (let i = 0; i < 12; i++) await publish(placed(i));
+    await waitFor(() => consumer.stats().acked === 12, 10_000, 'all handled');
+    expect(peak).toBe(4);
+  });
+
   it('fans out: two groups each receive every message', async () => {
     const received = { email: [] as string[], analytics: [] as string[] };
     await start('email', async (event) => void received.email.push(event.id));

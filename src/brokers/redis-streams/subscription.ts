@@ -5,22 +5,19 @@
  * - New entries: `XREADGROUP … >` on a dedicated connection (a `duplicate()` of the
  *   caller's client, since the read blocks), never more than `prefetch` waiting locally.
  * - Held entries (handler running, or waiting for a retry) stay in the group's pending
- *   list; every third of `claimIdleMs` they are touched (`XCLAIM … JUSTID`, which resets
- *   their idle time without counting a delivery) so other consumers leave them alone.
- * - Retry: the entry stays pending; after the delay this consumer takes it again with
- *   `XCLAIM`, which counts the delivery (the attempt is the group's delivery count).
+ *   list and are kept, acknowledged, retried and released by ./held.
  * - Crash recovery: every consumer sweeps the group with `XAUTOCLAIM` for entries idle
  *   longer than `claimIdleMs` — held by a consumer that died, or left by one that stopped
  *   — and handles them as redeliveries.
  * - Dead letter: `MULTI` `XADD <stream>:dlq` (original fields plus `error`, `attempts`,
  *   `consumer`, `failed_at`, `source_id`) and `XACK`, atomically.
- * - Release (on stop): the entry's idle time is set to `claimIdleMs`, so the next sweep
- *   of any consumer takes it.
+ * - The attempt is the group's delivery count of the entry.
  */
 import type { Redis } from 'ioredis';
 import type { DeadLetter, SourceMessage, Subscription } from '../../consumer/source.js';
 import { deadLetterFields, WireHeaders } from '../../consumer/wire.js';
-import { autoClaim, deliveryCount, type Entry, flatten, idTime, readGroup, toEntries } from './commands.js';
+import { autoClaim, deliveryCount, type Entry, flatten, idTime, readGroup } from './commands.js';
+import { heldEntries } from './held.js';
 
 /** The field holding the envelope JSON. */
 export const BODY_FIELD = 'event';
@@ -51,7 +48,6 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
   const reader = client.duplicate();
   const readerId = Number(await reader.call('CLIENT', 'ID'));
   const ready: Held[] = [];
-  const held = new Map<string, ReturnType<typeof setTimeout> | null>();
   let waiting: { resolve: (item: Held | undefined) => void; reject: (err: Error) => void } | undefined;
   let spaceFreed: (() => void) | undefined;
   let failure: Error | undefined;
@@ -59,8 +55,8 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
   let cursor = '0-0';
 
   function offer(item: Held): void {
-    if (stopped) return void releaseIds([item.entry.id]);
-    held.set(item.entry.id, null);
+    if (stopped) return void held.release([item.entry.id]);
+    held.hold(item.entry.id);
     if (waiting) {
       waiting.resolve(item);
       waiting = undefined;
@@ -72,31 +68,7 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
     waiting?.reject(failure);
     waiting = undefined;
   }
-
-  /** Acks sent as one `XACK` per burst of work (`setImmediate`); resolves once Redis replied. */
-  let ackBatch: { ids: string[]; sent: Promise<void> } | undefined;
-  function ackLater(id: string): Promise<void> {
-    if (!ackBatch) {
-      const ids: string[] = [];
-      const sent = new Promise<void>((resolve, reject) =>
-        setImmediate(() => {
-          ackBatch = undefined;
-          client.call('XACK', stream, group, ...ids).then(() => resolve(), reject);
-        }),
-      );
-      ackBatch = { ids, sent };
-    }
-    ackBatch.ids.push(id);
-    return ackBatch.sent;
-  }
-
-  function releaseIds(ids: string[]): Promise<unknown> {
-    for (const id of ids) held.delete(id);
-    if (ids.length === 0) return Promise.resolve();
-    return client
-      .call('XCLAIM', stream, group, consumer, 0, ...ids, 'IDLE', claimIdleMs, 'JUSTID')
-      .catch(() => {});
-  }
+  const held = heldEntries(spec, report);
 
   async function readLoop(): Promise<void> {
     let pauseMs = 100;
@@ -142,20 +114,11 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
     },
     Math.max(50, Math.floor(claimIdleMs / 2)),
   );
-  const touch = setInterval(
-    () => {
-      if (held.size > 0)
-        client.call('XCLAIM', stream, group, consumer, 0, ...held.keys(), 'JUSTID').catch(report);
-    },
-    Math.max(20, Math.floor(claimIdleMs / 3)),
-  );
   sweep.unref();
-  touch.unref();
   const reading = readLoop();
 
   function deliveryOf({ entry, attempt }: Held): SourceMessage {
     const { id, fields } = entry;
-    const done = () => held.delete(id);
     return {
       body: fields[BODY_FIELD] ?? '',
       header: (name) => fields[name],
@@ -164,21 +127,11 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
       redelivered: attempt > 1,
       publishedAt: idTime(id),
       redriveFor: fields[WireHeaders.redriveFor],
-      ack() {
-        done();
-        return ackLater(id);
-      },
+      ack: () => held.ack(id),
       retry(delayMs) {
-        const timer = setTimeout(() => {
-          if (stopped || !held.has(id)) return;
-          held.delete(id);
-          client
-            .call('XCLAIM', stream, group, consumer, 0, id)
-            .then((raw) => reclaimed(toEntries(raw)))
-            .catch(report);
-        }, delayMs);
-        timer.unref();
-        held.set(id, timer);
+        held.retryAfter(id, delayMs, (entries) => {
+          if (!stopped) void reclaimed(entries).catch(report);
+        });
       },
       async deadLetter(letter: DeadLetter) {
         const original = { ...fields };
@@ -197,11 +150,9 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
           .call('XACK', stream, group, id)
           .exec();
         for (const [error] of results ?? []) if (error) throw error;
-        done();
+        held.forget(id);
       },
-      async release() {
-        await releaseIds([id]);
-      },
+      release: () => held.release([id]),
     };
   }
 
@@ -233,15 +184,11 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
         await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 20))]);
       }
       // entries waiting for a retry stay pending: another consumer's sweep takes them
-      for (const [id, timer] of held) {
-        if (timer === null) continue;
-        clearTimeout(timer);
-        held.delete(id);
-      }
-      await releaseIds(ready.splice(0).map((item) => item.entry.id));
+      held.abandonRetries();
+      await held.release(ready.splice(0).map((item) => item.entry.id));
     },
     async close() {
-      clearInterval(touch);
+      held.close();
       reader.disconnect();
     },
   };

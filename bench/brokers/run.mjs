@@ -148,7 +148,7 @@ await canon.close();
 const out = process.stdout;
 const int = (n) => Math.round(n).toLocaleString('en-US');
 out.write(
-  `\nNode ${process.version}; ${MESSAGES} messages × ${ROUNDS} rounds (medians), prefetch ${PREFETCH}, Canon concurrency ${CONCURRENCY}, wide events → /dev/null; end-to-end at ${RATE}/s for ${SECONDS}s (relay concurrency ${RELAY_CONCURRENCY})\n\n`,
+  `\nNode ${process.version}; ${MESSAGES} messages × ${ROUNDS} rounds (medians), prefetch ${PREFETCH}, Canon concurrency ${CONCURRENCY}, wide events to fileSink('/dev/null') or a no-op sink; end-to-end at ${RATE}/s for ${SECONDS}s (relay concurrency ${RELAY_CONCURRENCY})\n\n`,
 );
 out.write(
   '| broker | raw client msgs/s | Canon msgs/s (/dev/null) | Canon / raw | Canon msgs/s (no-op sink) | Canon no-op / raw | outbox → consumer p50 ms | p99 ms | max ms | events |\n',

@@ -11,6 +11,7 @@ import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from '../ou
 import type { Definitions } from './decode.js';
 import type { Inbox } from './inbox/inbox.js';
 import type { MessageSource } from './source.js';
+import { integerOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 /** What a handler gets next to the event. */
 export interface MessageContext<Tx = undefined> {
@@ -69,13 +70,6 @@ export interface ResolvedConsumeOptions<Tx> {
 
 const KNOWN = ['canon', 'source', 'handler', 'concurrency', 'retry', 'inbox', 'events', 'onError'];
 
-function integer(value: unknown, option: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max)
-    throw invalidOption(option, `expected an integer from 1 to ${max}, got ${describe(value)}`);
-  return value as number;
-}
-
 function resolveRetry(retry: unknown): { maxAttempts: number; backoff: ResolvedBackoff } {
   if (retry === undefined) return { maxAttempts: 5, backoff: resolveBackoff(undefined, 'retry.backoff') };
   if (retry === null || typeof retry !== 'object')
@@ -85,7 +79,7 @@ function resolveRetry(retry: unknown): { maxAttempts: number; backoff: ResolvedB
   if (unknown.length > 0)
     throw invalidOption(`retry.${unknown[0]}`, 'unknown option (known: maxAttempts, backoff)');
   return {
-    maxAttempts: integer(maxAttempts, 'retry.maxAttempts', 5, 1_000),
+    maxAttempts: integerOption(maxAttempts, 'retry.maxAttempts', 5, { min: 1, max: 1_000 }),
     backoff: resolveBackoff(backoff, 'retry.backoff'),
   };
 }
@@ -113,9 +107,7 @@ function resolveDefinitions(events: unknown): Definitions {
 export function resolveConsumeOptions<Tx>(options: ConsumeOptions<Tx>): ResolvedConsumeOptions<Tx> {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { canon, source, handler, ... }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { canon, source, handler, inbox, onError } = options;
   if (typeof canon?.startUnit !== 'function')
     throw invalidOption('canon', `expected createCanon(...), got ${describe(canon)}`);
@@ -136,7 +128,7 @@ export function resolveConsumeOptions<Tx>(options: ConsumeOptions<Tx>): Resolved
     handler,
     inbox,
     onError,
-    concurrency: integer(options.concurrency, 'concurrency', 1, 10_000),
+    concurrency: integerOption(options.concurrency, 'concurrency', 1, { min: 1, max: 10_000 }),
     ...resolveRetry(options.retry),
     definitions: resolveDefinitions(options.events),
   };

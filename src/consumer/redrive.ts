@@ -6,6 +6,7 @@
  */
 import { describe, invalidOption } from '../core/errors.js';
 import type { MessageSource } from './source.js';
+import { integerOption } from '../core/option-checks.js';
 
 export interface RedriveOptions {
   /** The source whose dead letters to move back (only this consumer's). */
@@ -32,7 +33,6 @@ export async function redrive(options: RedriveOptions): Promise<number> {
       'source',
       `expected natsSource(...), rabbitSource(...) or redisStreamsSource(...), got ${describe(source)}`,
     );
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    throw invalidOption('limit', `expected an integer from 1 to ${MAX_LIMIT}, got ${describe(limit)}`);
+  integerOption(limit, 'limit', undefined, { min: 1, max: MAX_LIMIT });
   return source.redrive(limit);
 }

@@ -14,6 +14,7 @@ import type { WideEvent } from './event.js';
 import { type Fields, isPlainObject } from './paths.js';
 import { checkSinks, type Sink } from './sink.js';
 import { DEFAULT_LIMITS, type Limits } from './snapshot.js';
+import { booleanOption, integerOption, rejectUnknownOptions } from './option-checks.js';
 
 /** What a plugin's `ids` hook learns about a unit that is starting. */
 export interface UnitStart {
@@ -139,10 +140,7 @@ function checkLimits(limits: unknown): Limits {
   const out = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(limits)) {
     if (!(key in DEFAULT_LIMITS)) throw invalidOption(`limits.${key}`, 'unknown limit');
-    if (!Number.isInteger(value) || (value as number) < 1) {
-      throw invalidOption(`limits.${key}`, `expected a positive integer, got ${describe(value)}`);
-    }
-    out[key as keyof Limits] = value as number;
+    out[key as keyof Limits] = integerOption(value, `limits.${key}`, 1, { min: 1 });
   }
   return out;
 }
@@ -164,9 +162,7 @@ function envFields(): Fields {
 export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
   const raw: unknown = config;
   if (!isPlainObject(raw)) throw invalidOption('config', `expected an object, got ${describe(raw)}`);
-  for (const key of Object.keys(config)) {
-    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  }
+  rejectUnknownOptions(config, KNOWN);
   if (config.fields !== undefined && !isPlainObject(config.fields)) {
     throw invalidOption('fields', `expected a plain object, got ${describe(config.fields)}`);
   }
@@ -174,11 +170,8 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
   if (onInvalid !== 'annotate' && onInvalid !== 'drop') {
     throw invalidOption('onInvalid', `expected 'annotate' or 'drop', got ${describe(onInvalid)}`);
   }
-  for (const flag of ['handleExit', 'includeStack'] as const) {
-    if (config[flag] !== undefined && typeof config[flag] !== 'boolean') {
-      throw invalidOption(flag, `expected a boolean, got ${describe(config[flag])}`);
-    }
-  }
+  const handleExit = booleanOption(config.handleExit, 'handleExit', true);
+  const includeStack = booleanOption(config.includeStack, 'includeStack', false);
   if (config.sample !== undefined && typeof config.sample !== 'function' && !isPlainObject(config.sample)) {
     throw invalidOption('sample', `expected a function or { rate, keep }, got ${describe(config.sample)}`);
   }
@@ -197,8 +190,8 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
     sample: createSampler(config.sample),
     sinks: config.sinks === undefined ? [stdoutSink()] : checkSinks(config.sinks),
     plugins: config.plugins === undefined ? [] : checkPlugins(config.plugins),
-    handleExit: config.handleExit ?? true,
-    includeStack: config.includeStack ?? false,
+    handleExit,
+    includeStack,
     limits: checkLimits(config.limits),
   };
 }

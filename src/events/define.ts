@@ -12,6 +12,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { CanonError, describe, ErrorCodes, invalidOption } from '../core/errors.js';
 import { assertEnvelope, type EventEnvelope } from './envelope.js';
 import { validateAsync, validateSync } from './schema.js';
+import { integerOption } from '../core/option-checks.js';
 
 /** `<entity>.<past-tense-verb>`: lowercase segments separated by dots. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -135,10 +136,7 @@ export function defineEvent<const Type extends string, S extends StandardSchemaV
       `expected { version, schema?, description?, upcast? }, got ${describe(options)}`,
     );
   }
-  const version = options.version ?? 1;
-  if (!Number.isInteger(version) || version < 1) {
-    throw invalidOption('version', `expected a positive integer, got ${describe(version)}`);
-  }
+  const version = integerOption(options.version, 'version', 1, { min: 1 });
   const schema = options.schema as StandardSchemaV1 | undefined;
   if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
     throw invalidOption(

@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { WideEvent } from '../core/event.js';
 import { describe, ErrorCodes, invalidOption, TenantError } from '../core/errors.js';
 import { isPlainObject } from '../core/paths.js';
+import { booleanOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 /** The adapters' `tenant` option. */
 export interface TenantOptions {
@@ -66,18 +67,12 @@ export function tenantRule(value: unknown): TenantRule {
   if (!isPlainObject(value)) {
     throw invalidOption('tenant', `expected { header?, required?, validate? }, got ${describe(value)}`);
   }
-  for (const key of Object.keys(value)) {
-    if (!KNOWN.has(key)) {
-      throw invalidOption(`tenant.${key}`, 'unknown option; known: header, required, validate');
-    }
-  }
-  const { header = 'x-tenant-id', required = true, validate } = value;
+  rejectUnknownOptions(value, KNOWN, 'tenant.');
+  const { header = 'x-tenant-id', validate } = value;
   if (typeof header !== 'string' || !HEADER_NAME.test(header)) {
     throw invalidOption('tenant.header', `expected an HTTP header name, got ${describe(header)}`);
   }
-  if (typeof required !== 'boolean') {
-    throw invalidOption('tenant.required', `expected a boolean, got ${describe(required)}`);
-  }
+  const required = booleanOption(value.required, 'tenant.required', true);
   if (validate !== undefined && typeof validate !== 'function') {
     throw invalidOption('tenant.validate', `expected (tenantId) => boolean, got ${describe(validate)}`);
   }

@@ -19,6 +19,7 @@ import { type Fields, isPlainObject } from '../core/paths.js';
 import { attachLog } from './attach.js';
 import { LEVEL_NAMES, LEVEL_VALUES, type LevelName, type LogLevel, parseLevel } from './levels.js';
 import { buildRecord } from './record.js';
+import { booleanOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 export type { AttachedLog } from './attach.js';
 export type { LevelName, LogLevel } from './levels.js';
@@ -134,12 +135,8 @@ class CanonLogger implements Logger {
 
 function checkOptions(options: unknown): LoggerOptions {
   if (!isPlainObject(options)) throw invalidOption('options', `expected an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  }
-  if (options.attachToEvent !== undefined && typeof options.attachToEvent !== 'boolean') {
-    throw invalidOption('attachToEvent', `expected a boolean, got ${describe(options.attachToEvent)}`);
-  }
+  rejectUnknownOptions(options, KNOWN);
+  booleanOption(options.attachToEvent, 'attachToEvent', false);
   const max = options.maxEventLogs;
   if (max !== undefined && !(Number.isInteger(max) && (max as number) >= 0)) {
     throw invalidOption('maxEventLogs', `expected a non-negative integer, got ${describe(max)}`);

@@ -20,6 +20,7 @@ import { outboxMigrations, outboxSpec } from './schema.js';
 import { migrateTable } from './store/migrate.js';
 import { parseTableName } from './store/table-name.js';
 import type { OutboxStore, Queryable } from './store/types.js';
+import { booleanOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 export interface OutboxOptions {
   /** `pgStore(pool)` or `pgliteStore(db)`. */
@@ -121,17 +122,13 @@ function checkQueryable(tx: unknown): asserts tx is Queryable {
 export function createOutbox(options: OutboxOptions): Outbox {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { store, table? }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { store } = options;
   if (typeof store?.transaction !== 'function' || typeof store.query !== 'function') {
     throw invalidOption('store', `expected pgStore(pool) or pgliteStore(db), got ${describe(store)}`);
   }
-  for (const flag of ['requireTransaction', 'notify'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean')
-      throw invalidOption(flag, `expected a boolean, got ${describe(options[flag])}`);
-  }
+  booleanOption(options.requireTransaction, 'requireTransaction', false);
+  booleanOption(options.notify, 'notify', true);
   const table = parseTableName(options.table ?? 'canon_outbox', 'table');
   const spec = outboxSpec(table);
   const statement = insertSql(spec, options.notify ?? true);

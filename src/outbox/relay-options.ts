@@ -7,6 +7,7 @@ import { describe, invalidOption } from '../core/errors.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Outbox } from './outbox.js';
 import { type BackoffOptions, type ResolvedBackoff, resolveBackoff } from './queue/backoff.js';
+import { booleanOption, integerOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 /** Where the relay sends each event. */
 export interface PublishContext {
@@ -86,12 +87,7 @@ const INTEGERS = {
 
 function integer(options: RelayOptions, name: keyof typeof INTEGERS): number {
   const [fallback, min, max] = INTEGERS[name];
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidOption(name, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
+  return integerOption(options[name], name, fallback, { min, max });
 }
 
 const KNOWN = new Set([
@@ -113,9 +109,7 @@ const KNOWN = new Set([
 export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { outbox, publish, ... }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { outbox, publish, canon, onError } = options;
   if (typeof outbox?.migrate !== 'function' || !outbox.spec)
     throw invalidOption('outbox', `expected createOutbox(...), got ${describe(outbox)}`);
@@ -128,8 +122,7 @@ export function resolveRelayOptions(options: RelayOptions): ResolvedRelayOptions
     throw invalidOption('canon', `expected createCanon(...), got ${describe(canon)}`);
   if (onError !== undefined && typeof onError !== 'function')
     throw invalidOption('onError', `expected a function, got ${describe(onError)}`);
-  if (options.listen !== undefined && typeof options.listen !== 'boolean')
-    throw invalidOption('listen', `expected a boolean, got ${describe(options.listen)}`);
+  booleanOption(options.listen, 'listen', true);
   return {
     outbox,
     publish,

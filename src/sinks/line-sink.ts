@@ -15,6 +15,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, invalidOption } from '../core/errors.js';
 import type { Sink } from '../core/sink.js';
+import { integerOption } from '../core/option-checks.js';
 
 export interface LineSinkOptions {
   /** Characters buffered before a write (default 4096; 0 writes every line at once). */
@@ -43,10 +44,7 @@ function writeAll(fd: number, text: string): void {
 }
 
 function checkOptions(options: LineSinkOptions): { minLength: number; interval: number } {
-  const minLength = options.minLength ?? 4096;
-  if (!Number.isInteger(minLength) || minLength < 0) {
-    throw invalidOption('minLength', `expected a non-negative integer, got ${describe(minLength)}`);
-  }
+  const minLength = integerOption(options.minLength, 'minLength', 4096, { min: 0 });
   const interval = options.flushIntervalMs ?? 100;
   if (!(typeof interval === 'number' && interval > 0)) {
     throw invalidOption('flushIntervalMs', `expected a positive number, got ${describe(interval)}`);
@@ -60,7 +58,10 @@ function checkOptions(options: LineSinkOptions): { minLength: number; interval: 
  * @example
  * const sink = createLineSink({ fd: 1 }); sink.write('{"a":1}');
  */
-export function createLineSink(target: { fd: number } | { path: string }, options: LineSinkOptions = {}): Sink {
+export function createLineSink(
+  target: { fd: number } | { path: string },
+  options: LineSinkOptions = {},
+): Sink {
   const { minLength, interval } = checkOptions(options);
   let fd: number;
   if ('fd' in target) fd = target.fd;

@@ -5,6 +5,7 @@
 import type { Canon } from '../core/canon.js';
 import { describe, invalidOption } from '../core/errors.js';
 import type { SseBackplane } from './backplane.js';
+import { integerOption } from '../core/option-checks.js';
 
 export interface SseHubOptions {
   /** The Canon instance whose sinks receive one `kind: 'sse'` event per connection. */
@@ -34,27 +35,13 @@ export interface ResolvedHubOptions {
 /** The longest delay `setInterval` accepts. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-function integer(
-  value: unknown,
-  option: string,
-  fallback: number | undefined,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalidOption(option, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
 function replaySize(replay: SseHubOptions['replay']): number {
   if (replay === false) return 0;
   if (replay === undefined) return 1_000;
   if (replay === null || typeof replay !== 'object') {
     throw invalidOption('replay', `expected { size } or false, got ${describe(replay)}`);
   }
-  return integer(replay.size, 'replay.size', 1_000, 0)!;
+  return integerOption(replay.size, 'replay.size', 1_000, { min: 0 });
 }
 
 function checkShape(value: unknown, option: string, methods: string[]): void {
@@ -80,10 +67,10 @@ export function resolveHubOptions(options: SseHubOptions = {}): ResolvedHubOptio
   checkShape(options.backplane, 'backplane', ['subscribe', 'publish', 'close']);
   return {
     canon: options.canon,
-    heartbeatMs: integer(options.heartbeatMs, 'heartbeatMs', 15_000, 0, MAX_TIMER_MS)!,
-    retryMs: integer(options.retryMs, 'retryMs', undefined, 0),
+    heartbeatMs: integerOption(options.heartbeatMs, 'heartbeatMs', 15_000, { min: 0, max: MAX_TIMER_MS }),
+    retryMs: integerOption(options.retryMs, 'retryMs', undefined, { min: 0 }),
     replaySize: replaySize(options.replay),
-    maxBufferBytes: integer(options.maxBufferBytes, 'maxBufferBytes', 1_048_576, 1)!,
+    maxBufferBytes: integerOption(options.maxBufferBytes, 'maxBufferBytes', 1_048_576, { min: 1 }),
     backplane: options.backplane,
   };
 }

@@ -14,6 +14,7 @@ import { isPlainObject } from '../core/paths.js';
 import { ASYNC_COMMIT } from '../outbox/queue/spec.js';
 import { type Queryable, runQuery } from '../outbox/store/types.js';
 import type { WebhookTables } from './schema.js';
+import { integerOption } from '../core/option-checks.js';
 
 /** One attempt, as `webhooks.deliveries.list()` returns it. */
 export interface DeliveryAttempt {
@@ -141,9 +142,7 @@ export function checkFilter(filter: unknown): Required<Pick<DeliveryFilter, 'lim
     if (value !== undefined && typeof value !== 'string')
       throw invalidOption(`filter.${name}`, `expected a string, got ${describe(value)}`);
   }
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw invalidOption('filter.limit', `expected an integer from 1 to 10000, got ${describe(limit)}`);
-  }
+  integerOption(limit, 'filter.limit', undefined, { min: 1, max: 10_000 });
   return { endpointId, eventId, limit };
 }
 

@@ -7,6 +7,7 @@ import { describe, invalidOption } from '../core/errors.js';
 import { isPlainObject } from '../core/paths.js';
 import type { OutboxStore } from '../outbox/store/types.js';
 import { resolveSchedule } from './schedule.js';
+import { booleanOption, integerOption, rejectUnknownOptions } from '../core/option-checks.js';
 
 export interface WebhooksOptions {
   /** `pgStore(pool)` or `pgliteStore(db)` from `canon/outbox`. */
@@ -72,6 +73,11 @@ const INTEGERS = {
   retentionMs: [30 * DAY_MS, 0, 3650 * DAY_MS],
 } as const;
 
+function integer(options: WebhooksOptions, name: keyof typeof INTEGERS): number {
+  const [fallback, min, max] = INTEGERS[name];
+  return integerOption(options[name], name, fallback, { min, max });
+}
+
 const KNOWN = new Set([
   'store',
   'tablePrefix',
@@ -84,22 +90,6 @@ const KNOWN = new Set([
   ...Object.keys(INTEGERS),
 ]);
 
-function integer(options: WebhooksOptions, name: keyof typeof INTEGERS): number {
-  const [fallback, min, max] = INTEGERS[name];
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidOption(name, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(name, `expected a boolean, got ${describe(value)}`);
-  return value;
-}
-
 /**
  * @internal Validates `createWebhooks` options and fills in defaults.
  *
@@ -109,9 +99,7 @@ function boolean(value: unknown, name: string, fallback: boolean): boolean {
 export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhooksOptions {
   if (!isPlainObject(options))
     throw invalidOption('options', `expected { store, ... }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidOption(key, `unknown option (known: ${[...KNOWN].join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { store, canon, onError, tablePrefix = 'canon_webhook', userAgent = 'Canon-Webhooks/1' } = options;
   if (
     typeof store?.transaction !== 'function' ||
@@ -139,8 +127,8 @@ export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhoo
     onError,
     userAgent,
     schedule: resolveSchedule(options.schedule),
-    allowPrivateNetworks: boolean(options.allowPrivateNetworks, 'allowPrivateNetworks', false),
-    listen: boolean(options.listen, 'listen', true),
+    allowPrivateNetworks: booleanOption(options.allowPrivateNetworks, 'allowPrivateNetworks', false),
+    listen: booleanOption(options.listen, 'listen', true),
     timeoutMs: integer(options, 'timeoutMs'),
     disableAfterMs: integer(options, 'disableAfterMs'),
     concurrency: integer(options, 'concurrency'),

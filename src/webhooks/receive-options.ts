@@ -11,6 +11,7 @@ import type { ReplayStore } from './replay/types.js';
 import { decodeSecret } from './secret.js';
 import { tolerance } from './verify-common.js';
 import { type HmacDigestOptions, resolveHmacDigest } from './verify-hmac.js';
+import { integerOption } from '../core/option-checks.js';
 
 /** Whose signatures: Standard Webhooks (and Svix), Stripe, or a generic HMAC (GitHub style). */
 export type WebhookProvider = 'standard' | 'stripe' | 'hmac';
@@ -130,9 +131,7 @@ export function resolveReceiveOptions(
       `expected memoryReplayStore(), pgReplayStore(...) or false, got ${describe(replay)}`,
     );
   }
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw invalidOption('maxBodyBytes', `expected an integer >= 1, got ${describe(maxBodyBytes)}`);
-  }
+  integerOption(maxBodyBytes, 'maxBodyBytes', undefined, { min: 1 });
   return {
     provider,
     secrets: resolveSecrets(options.secret, provider),

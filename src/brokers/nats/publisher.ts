@@ -14,6 +14,7 @@ import type { PublishContext, Publisher } from '../../outbox/relay-options.js';
 import { toMsgHdrs } from './headers.js';
 import { ensureStream } from './topology.js';
 import { checkJetStream, checkName } from './validate.js';
+import { integerOption, rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface NatsPublisherOptions {
   /** `nc.jetstream()`. */
@@ -43,9 +44,7 @@ const KNOWN = ['js', 'subject', 'stream', 'timeoutMs'];
 export function natsPublisher(options: NatsPublisherOptions): Publisher {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { js, subject, stream? }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { js, subject, stream, timeoutMs = 5_000 } = options;
   checkJetStream(js);
   if (typeof subject !== 'function')
@@ -54,8 +53,7 @@ export function natsPublisher(options: NatsPublisherOptions): Publisher {
       `expected (event, { topic, key, attempt }) => string, got ${describe(subject)}`,
     );
   if (stream !== undefined) checkName(stream, 'stream');
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
-    throw invalidOption('timeoutMs', `expected a positive integer, got ${describe(timeoutMs)}`);
+  integerOption(timeoutMs, 'timeoutMs', undefined, { min: 1 });
   let ready: Promise<void> | undefined;
   const ensure = () =>
     (ready ??= (async () => ensureStream(await js.jetstreamManager(), stream!))().catch((err) => {

@@ -11,6 +11,7 @@ import { redriveNats } from './redrive.js';
 import { natsSubscription } from './subscription.js';
 import { ensureDeadLetterStream, ensureDurable, ensureStream } from './topology.js';
 import { checkJetStream, checkName } from './validate.js';
+import { rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface NatsSourceOptions {
   /** `nc.jetstream()`. */
@@ -50,9 +51,7 @@ function positiveInteger(value: unknown, option: string): number | undefined {
 export function natsSource(options: NatsSourceOptions): MessageSource {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { js, stream, durable, ... }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { js, stream, durable, filterSubject } = options;
   checkJetStream(js);
   checkName(stream, 'stream');

@@ -14,6 +14,7 @@ import type { PublishContext, Publisher } from '../../outbox/relay-options.js';
 import { PUBLISHED_AT_HEADER } from './headers.js';
 import { checkConfirmChannel } from './source.js';
 import { ensureExchange } from './topology.js';
+import { booleanOption, rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface RabbitPublisherOptions {
   /** A confirm channel (`await connection.createConfirmChannel()`). */
@@ -41,9 +42,7 @@ const KNOWN = ['channel', 'exchange', 'routingKey', 'mandatory'];
 export function rabbitPublisher(options: RabbitPublisherOptions): Publisher {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { channel, exchange, routingKey? }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { channel, exchange, routingKey, mandatory = true } = options;
   checkConfirmChannel(channel);
   if (typeof exchange !== 'string')
@@ -56,8 +55,7 @@ export function rabbitPublisher(options: RabbitPublisherOptions): Publisher {
       'routingKey',
       `expected a string or (event, context) => string, got ${describe(routingKey)}`,
     );
-  if (typeof mandatory !== 'boolean')
-    throw invalidOption('mandatory', `expected a boolean, got ${describe(mandatory)}`);
+  booleanOption(mandatory, 'mandatory', true);
 
   const returned = new Set<string>();
   channel.on('return', (message: Message) => {

@@ -15,6 +15,7 @@ import type { MessageSource, SourcePolicy, Subscription } from '../../consumer/s
 import { redriveRabbit } from './redrive.js';
 import { rabbitSubscription } from './subscription.js';
 import { ensureConsumerQueues, ensureExchange } from './topology.js';
+import { integerOption, rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface RabbitBinding {
   /** Exchange to bind the queue to; created as a durable topic exchange when missing. */
@@ -90,15 +91,12 @@ async function bind(channel: Channel, queue: string, bindings: RabbitBinding[]):
 export function rabbitSource(options: RabbitSourceOptions): MessageSource {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { channel, queue, prefetch? }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { channel, queue, prefetch } = options;
   checkConfirmChannel(channel);
   if (typeof queue !== 'string' || queue === '' || queue.length > 200)
     throw invalidOption('queue', `expected a queue name (1 to 200 characters), got ${describe(queue)}`);
-  if (prefetch !== undefined && (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535))
-    throw invalidOption('prefetch', `expected an integer from 1 to 65535, got ${describe(prefetch)}`);
+  integerOption(prefetch, 'prefetch', undefined, { min: 1, max: 65_535 });
   const bindings = checkBindings(options.bindings);
 
   return {

@@ -12,6 +12,7 @@ import type { EventEnvelope } from '../../events/envelope.js';
 import type { PublishContext, Publisher } from '../../outbox/relay-options.js';
 import { flatten } from './commands.js';
 import { BODY_FIELD } from './subscription.js';
+import { integerOption, rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface RedisStreamsPublisherOptions {
   /** An ioredis client. */
@@ -36,9 +37,7 @@ const KNOWN = ['client', 'stream', 'maxLen'];
 export function redisStreamsPublisher(options: RedisStreamsPublisherOptions): Publisher {
   if (options === null || typeof options !== 'object')
     throw invalidOption('options', `expected { client, stream, maxLen? }, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { client, stream, maxLen } = options;
   if (typeof (client as Redis | null)?.call !== 'function')
     throw invalidOption('client', `expected an ioredis client (new Redis(...)), got ${describe(client)}`);
@@ -47,8 +46,7 @@ export function redisStreamsPublisher(options: RedisStreamsPublisherOptions): Pu
       'stream',
       `expected a stream key or (event, context) => string, got ${describe(stream)}`,
     );
-  if (maxLen !== undefined && (!Number.isInteger(maxLen) || maxLen < 1))
-    throw invalidOption('maxLen', `expected a positive integer, got ${describe(maxLen)}`);
+  integerOption(maxLen, 'maxLen', undefined, { min: 1 });
   const trim = maxLen === undefined ? [] : ['MAXLEN', '~', maxLen];
 
   return async function publishToRedis(event, context) {

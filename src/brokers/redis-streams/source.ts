@@ -9,6 +9,7 @@ import { describe, invalidOption } from '../../core/errors.js';
 import type { MessageSource, SourcePolicy, Subscription } from '../../consumer/source.js';
 import { redriveRedis } from './redrive.js';
 import { redisSubscription } from './subscription.js';
+import { integerOption, rejectUnknownOptions } from '../../core/option-checks.js';
 
 export interface RedisStreamsSourceOptions {
   /** An ioredis client; the source also opens one `duplicate()` for its blocking reads. */
@@ -40,13 +41,6 @@ function name(value: unknown, option: string): string {
   return value;
 }
 
-function integer(value: unknown, option: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < min)
-    throw invalidOption(option, `expected an integer >= ${min}, got ${describe(value)}`);
-  return value as number;
-}
-
 /** Creates the group (and the stream) unless the group exists. */
 async function ensureGroup(client: Redis, stream: string, group: string, startId: string): Promise<void> {
   try {
@@ -74,9 +68,7 @@ export function redisStreamsSource(options: RedisStreamsSourceOptions): MessageS
       'options',
       `expected { client, stream, group, consumer, ... }, got ${describe(options)}`,
     );
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw invalidOption(key, `unknown option (known: ${KNOWN.join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN);
   const { client } = options;
   if (typeof (client as Redis | null)?.call !== 'function' || typeof client.duplicate !== 'function')
     throw invalidOption('client', `expected an ioredis client (new Redis(...)), got ${describe(client)}`);
@@ -86,9 +78,10 @@ export function redisStreamsSource(options: RedisStreamsSourceOptions): MessageS
   const startId = options.startId ?? '0';
   if (typeof startId !== 'string' || !/^(\$|\d+(-\d+)?)$/.test(startId))
     throw invalidOption('startId', `expected '0', '$' or an entry id, got ${describe(startId)}`);
-  const claimIdleMs = integer(options.claimIdleMs, 'claimIdleMs', 30_000, 10);
-  const blockMs = integer(options.blockMs, 'blockMs', 5_000, 1);
-  const prefetch = options.prefetch === undefined ? undefined : integer(options.prefetch, 'prefetch', 10, 1);
+  const claimIdleMs = integerOption(options.claimIdleMs, 'claimIdleMs', 30_000, { min: 10 });
+  const blockMs = integerOption(options.blockMs, 'blockMs', 5_000, { min: 1 });
+  const prefetch =
+    options.prefetch === undefined ? undefined : integerOption(options.prefetch, 'prefetch', 10, { min: 1 });
   const consumerName = `${stream}/${group}`;
 
   return {

@@ -4,7 +4,7 @@
  * expired ids, then the oldest, are forgotten. Several instances behind a load balancer
  * need a shared store (`pgReplayStore`).
  */
-import { describe, invalidOption } from '../../core/errors.js';
+import { integerOption } from '../../core/option-checks.js';
 import type { ReplayStore } from './types.js';
 
 export interface MemoryReplayStoreOptions {
@@ -19,10 +19,7 @@ export interface MemoryReplayStoreOptions {
  * app.post('/webhooks', webhookExpress({ secret, replay: memoryReplayStore({ maxEntries: 10_000 }) }), handler);
  */
 export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
-  const maxEntries = options.maxEntries ?? 100_000;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw invalidOption('maxEntries', `expected an integer >= 1, got ${describe(maxEntries)}`);
-  }
+  const maxEntries = integerOption(options.maxEntries, 'maxEntries', 100_000, { min: 1 });
   const expiries = new Map<string, number>(); // insertion order = age
 
   function makeRoom(now: number): void {

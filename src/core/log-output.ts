@@ -10,7 +10,7 @@ import type { Redactor } from '../redact/index.js';
 import { stdoutSink } from '../sinks/stdout/index.js';
 import { onProcessExit } from './exit.js';
 import type { Fields } from './paths.js';
-import type { Sink } from './sink.js';
+import { type Sink, writeToSinks } from './sink.js';
 import { DEFAULT_LIMITS, type Limits, snapshot } from './snapshot.js';
 
 /** @internal Something a log record can be written through. */
@@ -43,8 +43,7 @@ export function createLogWriter(options: LogWriterOptions): (record: Fields) => 
     let out = record;
     try {
       if (redact) {
-        out = snapshot(record, limits, true);
-        redact(out);
+        out = snapshot(record, limits, true, redact);
         line = JSON.stringify(out);
       } else {
         try {
@@ -57,14 +56,7 @@ export function createLogWriter(options: LogWriterOptions): (record: Fields) => 
     } catch {
       return; // nothing serializable left: a log line is never worth an exception
     }
-    for (const sink of sinks) {
-      try {
-        const result = sink.write(line, out);
-        if (result instanceof Promise) result.catch((error) => onSinkError(sink, error));
-      } catch (error) {
-        onSinkError(sink, error);
-      }
-    }
+    writeToSinks(sinks, line, out, onSinkError);
   };
 }
 

@@ -12,6 +12,7 @@ import { droppedChannel, publish, sinkErrorChannel } from './diagnostics.js';
 import { roundMs, type WideEvent } from './event.js';
 import type { Fields } from './paths.js';
 import { snapshot } from './snapshot.js';
+import { writeToSinks } from './sink.js';
 
 export interface CanonStats {
   /** Events written to the sinks. */
@@ -61,17 +62,6 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
     publish(droppedChannel, () => ({ request_id: event.request_id, reason, error }));
   }
 
-  function write(line: string, event: Fields): void {
-    for (const sink of sinks) {
-      try {
-        const result = sink.write(line, event);
-        if (result instanceof Promise) result.catch((error) => sinkFailed(sink, error));
-      } catch (error) {
-        sinkFailed(sink, error);
-      }
-    }
-  }
-
   function sinkFailed(sink: unknown, error: unknown): void {
     stats.sink_errors++;
     publish(sinkErrorChannel, () => ({ sink, error }));
@@ -96,7 +86,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
       drop(event, 'serialize', error);
       return;
     }
-    write(line, event);
+    writeToSinks(sinks, line, event, sinkFailed);
     stats.emitted++;
   }
 
@@ -104,8 +94,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
     let event: Fields | undefined;
     try {
       finalize(unit);
-      event = snapshot(unit.fields, limits, includeStack);
-      redact?.(event);
+      event = snapshot(unit.fields, limits, includeStack, redact); // snapshot and redact, one walk
       for (const plugin of finalizers) {
         try {
           plugin.onFinalize!(event, unit);

@@ -40,3 +40,26 @@ export function checkSinks(sinks: unknown): Sink[] {
   });
   return sinks as Sink[];
 }
+
+/**
+ * Hands `line` to every sink; a sink that throws or rejects is reported to `onError`
+ * and never stops the others.
+ *
+ * @example
+ * writeToSinks(sinks, JSON.stringify(event), event, (sink, error) => stats.sink_errors++);
+ */
+export function writeToSinks(
+  sinks: Sink[],
+  line: string,
+  event: Fields,
+  onError: (sink: Sink, error: unknown) => void,
+): void {
+  for (const sink of sinks) {
+    try {
+      const result = sink.write(line, event);
+      if (result instanceof Promise) result.catch((error) => onError(sink, error));
+    } catch (error) {
+      onError(sink, error);
+    }
+  }
+}

@@ -5,9 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, invalidOption } from '../core/errors.js';
-import { type Fields, isPlainObject } from '../core/paths.js';
-import { type MatchState, PathMatcher, parseRedactPath, type Strategy } from './path-trie.js';
-import { type BuiltinPattern, compilePatterns, type StringScrubber } from './patterns.js';
+import { isPlainObject } from '../core/paths.js';
+import { PathMatcher, parseRedactPath, type Strategy } from './path-trie.js';
+import { type BuiltinPattern, compilePatterns } from './patterns.js';
 
 export type { BuiltinPattern, Strategy };
 
@@ -29,8 +29,16 @@ export interface RedactConfig {
   replacement?: string;
 }
 
-/** Redacts a snapshot in place. */
-export type Redactor = (event: Fields) => void;
+/**
+ * The compiled rules, applied by the snapshot walk (src/core/snapshot.ts) while it copies
+ * the event: `matcher` follows the paths key by key, `replace` gives a matched value's
+ * replacement (`remove` drops the key), `scrub` rewrites strings with the patterns.
+ */
+export interface Redactor {
+  matcher?: PathMatcher;
+  replace(strategy: Exclude<Strategy, 'remove'>, copied: unknown): unknown;
+  scrub?: (value: string) => string;
+}
 
 const STRATEGIES = new Set<Strategy>(['mask', 'remove', 'hash']);
 
@@ -42,12 +50,13 @@ function checkStrategy(value: unknown, option: string): Strategy {
 }
 
 /**
- * Validates `redact` and compiles it; returns undefined when there is nothing to do.
+ * Validates `redact` and compiles it for the snapshot walk; returns undefined when there
+ * is nothing to do.
  *
  * @example
- * const redact = createRedactor({ fields: ['user.email'] })!;
- * const copy = { user: { email: 'a@b.co' } };
- * redact(copy); // copy.user.email === '[REDACTED]'
+ * const redactor = createRedactor({ fields: ['user.email'] });
+ * snapshot({ user: { email: 'a@b.co' } }, DEFAULT_LIMITS, false, redactor)
+ * // { user: { email: '[REDACTED]' } }
  */
 export function createRedactor(config: RedactConfig | false | undefined): Redactor | undefined {
   if (config === undefined || config === false) return undefined;
@@ -82,15 +91,18 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
   const hasPaths = fields.length > 0;
   if (!hasPaths && scrubbers.length === 0) return undefined;
 
-  const apply = (target: Fields, key: string, rule: Strategy): void => {
-    if (rule === 'remove') delete target[key];
-    else if (rule === 'mask') target[key] = replacement;
-    else target[key] = hashValue(target[key], config.salt as string);
-  };
-
-  return function redact(event: Fields): void {
-    if (hasPaths) walkPaths(event, matcher, matcher.start(), apply);
-    if (scrubbers.length > 0) scrubStrings(event, scrubbers);
+  const salt = config.salt as string;
+  return {
+    matcher: hasPaths ? matcher : undefined,
+    replace: (rule, copied) => (rule === 'mask' ? replacement : hashValue(copied, salt)),
+    scrub:
+      scrubbers.length === 0
+        ? undefined
+        : (value) => {
+            let scrubbed = value;
+            for (const scrub of scrubbers) scrubbed = scrub(scrubbed);
+            return scrubbed;
+          },
   };
 }
 
@@ -98,41 +110,4 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
 export function hashValue(value: unknown, salt: string): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
   return `sha256:${createHmac('sha256', salt).update(text).digest('hex').slice(0, 16)}`;
-}
-
-function walkPaths(
-  node: unknown,
-  matcher: PathMatcher,
-  state: MatchState,
-  apply: (target: Fields, key: string, rule: Strategy) => void,
-): void {
-  if (Array.isArray(node)) {
-    for (const item of node)
-      if (item !== null && typeof item === 'object') walkPaths(item, matcher, state, apply);
-    return;
-  }
-  const target = node as Fields;
-  for (const key of Object.keys(target)) {
-    const next = matcher.next(state, key);
-    if (next.dead) continue;
-    if (next.strategy) apply(target, key, next.strategy);
-    else {
-      const value = target[key];
-      if (value !== null && typeof value === 'object') walkPaths(value, matcher, next, apply);
-    }
-  }
-}
-
-function scrubStrings(node: Fields | unknown[], scrubbers: StringScrubber[]): void {
-  const keys = Array.isArray(node) ? node.keys() : Object.keys(node);
-  for (const key of keys) {
-    const value = (node as Record<string | number, unknown>)[key];
-    if (typeof value === 'string') {
-      let scrubbed = value;
-      for (const scrub of scrubbers) scrubbed = scrub(scrubbed);
-      if (scrubbed !== value) (node as Record<string | number, unknown>)[key] = scrubbed;
-    } else if (value !== null && typeof value === 'object') {
-      scrubStrings(value as Fields, scrubbers);
-    }
-  }
 }

@@ -67,6 +67,15 @@ describe('redaction paths', () => {
     expect(a.user.ids).not.toBe(a.user.email);
   });
 
+  it('hashes the original value even when a pattern would rewrite it', async () => {
+    const config = { strategy: 'hash' as const, salt: 's', fields: ['user.email'], patterns: ['email' as const] };
+    const a = await redacted(config, { user: { email: 'ada@example.com' }, note: 'bob@example.com' });
+    const b = await redacted(config, { user: { email: 'bob@example.com' } });
+    expect(a.user.email).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(a.user.email).not.toBe(b.user.email);
+    expect(a.note).toBe('[REDACTED]');
+  });
+
   it('never touches the live event the handler holds', async () => {
     const sink = memorySink();
     const canon = createCanon({

@@ -13,7 +13,7 @@ export { createCanon } from './core/canon.js';
 export { type ExportedContext, exportContext, runWithContext } from './core/carry.js';
 export type { CanonConfig, CanonPlugin, UnitIds, UnitStart } from './core/config.js';
 export { enrich, getWideEvent } from './core/context.js';
-export { CanonOptionError, type ErrorCode, ErrorCodes } from './core/errors.js';
+export { CanonError, CanonOptionError, type ErrorCode, ErrorCodes } from './core/errors.js';
 export { WideEvent } from './core/event.js';
 export { type NormalizedError, normalizeError } from './core/normalize-error.js';
 export type { Fields } from './core/paths.js';

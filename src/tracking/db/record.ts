@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { roundMs, type WideEvent } from '../../core/event.js';
-import { isPlainObject } from '../../core/paths.js';
+import { pushCapped, trackingFields } from '../fields.js';
 import { normalizeStatement } from './normalize.js';
 import type { ResolvedDbOptions } from './options.js';
 
@@ -25,18 +25,7 @@ export interface DbFields {
   slow_queries_dropped?: number;
 }
 
-/** The event's `db` object, created (or completed, if the app put other keys there) on first use. */
-function dbFields(unit: WideEvent): DbFields {
-  let db = unit.fields.db as DbFields;
-  if (!isPlainObject(db)) unit.fields.db = db = {} as DbFields;
-  if (typeof db.query_count !== 'number') {
-    db.query_count = 0;
-    db.total_ms = 0;
-    db.error_count = 0;
-  }
-  if (!Array.isArray(db.slow_queries)) db.slow_queries = [];
-  return db;
-}
+const COUNTERS = ['query_count', 'total_ms', 'error_count'] as const;
 
 /**
  * Records a query that started at `startedAt` (`performance.now()`) on `unit`. The
@@ -55,21 +44,14 @@ export function recordQuery(
   options: ResolvedDbOptions,
 ): void {
   const ms = performance.now() - startedAt;
-  if (unit.emitted) {
-    unit.owner.lateWrite(unit, 'count', 'db.query_count');
-    return;
-  }
-  const db = dbFields(unit);
+  const db = trackingFields<DbFields>(unit, 'db', COUNTERS, ['slow_queries']);
+  if (!db) return;
   db.query_count++;
   db.total_ms = roundMs(db.total_ms + ms);
   if (failed) db.error_count++;
   if (ms < options.slowQueryMs) return;
-  if (db.slow_queries.length < options.maxSlowQueries) {
-    const text = typeof statement === 'string' ? normalizeStatement(statement) : '';
-    db.slow_queries.push({ statement: text, duration_ms: roundMs(ms) });
-  } else {
-    db.slow_queries_dropped = (db.slow_queries_dropped ?? 0) + 1;
-  }
+  const text = typeof statement === 'string' ? normalizeStatement(statement) : '';
+  pushCapped(db, 'slow_queries', { statement: text, duration_ms: roundMs(ms) }, options.maxSlowQueries);
 }
 
 /**
@@ -79,6 +61,6 @@ export function recordQuery(
  * pool.connect().catch((err) => { recordConnectionError(unit); throw err; });
  */
 export function recordConnectionError(unit: WideEvent): void {
-  if (unit.emitted) unit.owner.lateWrite(unit, 'count', 'db.error_count');
-  else dbFields(unit).error_count++;
+  const db = trackingFields<DbFields>(unit, 'db', COUNTERS, ['slow_queries']);
+  if (db) db.error_count++;
 }

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { roundMs, type WideEvent } from '../../core/event.js';
-import { isPlainObject } from '../../core/paths.js';
+import { pushCapped, trackingFields } from '../fields.js';
 import type { ResolvedFetchOptions } from './options.js';
 
 export interface ExternalCall {
@@ -40,17 +40,7 @@ export function errorName(err: unknown): string {
   return typeof error?.name === 'string' ? error.name : 'Error';
 }
 
-function externalFields(unit: WideEvent): ExternalFields {
-  let external = unit.fields.external as ExternalFields;
-  if (!isPlainObject(external)) unit.fields.external = external = {} as ExternalFields;
-  if (typeof external.call_count !== 'number') {
-    external.call_count = 0;
-    external.total_ms = 0;
-    external.error_count = 0;
-  }
-  if (!Array.isArray(external.calls)) external.calls = [];
-  return external;
-}
+const COUNTERS = ['call_count', 'total_ms', 'error_count'] as const;
 
 /**
  * Records a call that started at `startedAt` (`performance.now()`), answered with
@@ -70,21 +60,14 @@ export function recordCall(
   error?: unknown,
 ): void {
   const ms = performance.now() - startedAt;
-  if (unit.emitted) {
-    unit.owner.lateWrite(unit, 'count', 'external.call_count');
-    return;
-  }
-  const external = externalFields(unit);
+  const external = trackingFields<ExternalFields>(unit, 'external', COUNTERS, ['calls']);
+  if (!external) return;
   external.call_count++;
   external.total_ms = roundMs(external.total_ms + ms);
   if (status === undefined || status >= 500) external.error_count++;
-  if (external.calls.length >= options.maxCalls) {
-    external.calls_dropped = (external.calls_dropped ?? 0) + 1;
-    return;
-  }
-  external.calls.push(
+  const call =
     status === undefined
       ? { host, method, duration_ms: roundMs(ms), error: errorName(error) }
-      : { host, method, status_code: status, duration_ms: roundMs(ms) },
-  );
+      : { host, method, status_code: status, duration_ms: roundMs(ms) };
+  pushCapped(external, 'calls', call, options.maxCalls);
 }

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { roundMs, type WideEvent } from '../../core/event.js';
-import { isPlainObject } from '../../core/paths.js';
+import { trackingFields } from '../fields.js';
 
 /** The `cache` field of an event. */
 export interface CacheFields {
@@ -20,18 +20,7 @@ export interface CacheFields {
 const SINGLE_READS = new Set(['GET', 'GETEX', 'GETDEL', 'HGET']);
 const MULTI_READS = new Set(['MGET', 'HMGET']);
 
-function cacheFields(unit: WideEvent): CacheFields {
-  let cache = unit.fields.cache as CacheFields;
-  if (!isPlainObject(cache)) unit.fields.cache = cache = {} as CacheFields;
-  if (typeof cache.commands !== 'number') {
-    cache.hits = 0;
-    cache.misses = 0;
-    cache.commands = 0;
-    cache.total_ms = 0;
-    cache.error_count = 0;
-  }
-  return cache;
-}
+const COUNTERS = ['hits', 'misses', 'commands', 'total_ms', 'error_count'] as const;
 
 function countReads(cache: CacheFields, name: string, reply: unknown): void {
   if (SINGLE_READS.has(name)) {
@@ -61,11 +50,8 @@ export function recordCommands(
   failed: boolean,
 ): void {
   const ms = performance.now() - startedAt;
-  if (unit.emitted) {
-    unit.owner.lateWrite(unit, 'count', 'cache.commands');
-    return;
-  }
-  const cache = cacheFields(unit);
+  const cache = trackingFields<CacheFields>(unit, 'cache', COUNTERS);
+  if (!cache) return;
   cache.commands += names.length;
   cache.total_ms = roundMs(cache.total_ms + ms);
   if (failed) cache.error_count++;

@@ -7,6 +7,7 @@
 import { handleMessage, type MessageResult } from './handle.js';
 import { type ConsumeOptions, type ResolvedConsumeOptions, resolveConsumeOptions } from './options.js';
 import type { SourceMessage, Subscription } from './source.js';
+import { reportBackgroundError } from '../core/background-error.js';
 
 /** Deliveries by what became of them since the consumer started; `in_flight`: handlers running. */
 export type ConsumerStats = Record<MessageResult, number> & { in_flight: number };
@@ -21,17 +22,12 @@ const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 30_000;
 
 function reportError<Tx>(options: ResolvedConsumeOptions<Tx>, error: unknown, operation: string): void {
-  try {
-    options.onError?.(error, operation);
-  } catch {
-    // the caller's hook must not stop the consumer
-  }
-  const unit = options.canon.startUnit({
-    kind: 'message',
-    fields: { message: { source: options.source.kind, consumer: options.source.consumer, operation } },
-  });
-  unit.markError(error);
-  unit.end();
+  const fields = { message: { source: options.source.kind, consumer: options.source.consumer, operation } };
+  reportBackgroundError(
+    { canon: options.canon, kind: 'message', fields, onError: options.onError },
+    error,
+    operation,
+  );
 }
 
 /**

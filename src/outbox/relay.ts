@@ -15,6 +15,7 @@ import type { OutboxStats } from './outbox.js';
 import type { ClaimedRow } from './queue/claim.js';
 import { type AttemptReport, createQueueWorker } from './queue/worker.js';
 import { type RelayOptions, type ResolvedRelayOptions, resolveRelayOptions } from './relay-options.js';
+import { reportBackgroundError } from '../core/background-error.js';
 
 export interface Relay {
   /** This relay's id, written to `locked_by` on the rows it leases. */
@@ -100,18 +101,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   function onError(error: unknown, operation: string): void {
-    try {
-      resolved.onError?.(error, operation);
-    } catch {
-      // the caller's error hook must not stop the relay
-    }
-    if (!canon) return;
-    const unit = canon.startUnit({
-      kind: 'outbox',
-      fields: { outbox: { table: outbox.table, operation, relay_id: id } },
-    });
-    unit.markError(error);
-    unit.end();
+    const fields = { outbox: { table: outbox.table, operation, relay_id: id } };
+    reportBackgroundError({ canon, kind: 'outbox', fields, onError: resolved.onError }, error, operation);
   }
 
   const worker = createQueueWorker<OutboxRow>({

@@ -16,6 +16,7 @@ import { createHttpClient, type HttpClient } from './http-client.js';
 import { resolveWebhooksOptions, type WebhooksOptions } from './options.js';
 import { webhookMigrations, webhookTables } from './schema.js';
 import { fanOut, type SendOptions, type SendResult, sendSql } from './send.js';
+import { reportBackgroundError } from '../core/background-error.js';
 
 export interface RedriveDeliveriesFilter {
   endpointId?: string;
@@ -89,18 +90,8 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
   let starting: Promise<void> | undefined;
 
   function onError(error: unknown, operation: string): void {
-    try {
-      resolved.onError?.(error, operation);
-    } catch {
-      // the caller's hook must not stop the worker
-    }
-    if (!canon) return;
-    const unit = canon.startUnit({
-      kind: 'webhook',
-      fields: { webhook: { operation, table: tables.deliveries.text } },
-    });
-    unit.markError(error);
-    unit.end();
+    const fields = { webhook: { operation, table: tables.deliveries.text } };
+    reportBackgroundError({ canon, kind: 'webhook', fields, onError: resolved.onError }, error, operation);
   }
 
   return {

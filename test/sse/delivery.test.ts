@@ -1,22 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSseHub, type SseHub } from '../../src/sse/index.js';
 import { waitFor } from '../helpers/wait.js';
-import { collect, rawClient, serveHub } from './helpers.js';
+import { collect, hubFixture, rawClient, serveHub } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
-  const hub = createSseHub(options) as SseHub;
-  const server = await serveHub(hub);
-  cleanups.push(
-    () => server.close(),
-    () => hub.close(),
-  );
-  return { hub, url: server.url };
-}
+const { cleanups, setup } = hubFixture();
 
 function waitClients(hub: SseHub, n: number) {
   return waitFor(() => hub.stats().clients === n, 5_000, `${n} clients`);

@@ -1,8 +1,10 @@
 /** SSE test helpers: a node:http server around a hub, a raw HTTP SSE client, and EventSource collection. */
 import http from 'node:http';
 import { EventSource } from 'eventsource';
-import type { SseConnectOptions, SseHub } from '../../src/sse/index.js';
+import { afterEach } from 'vitest';
+import { createSseHub, type SseConnectOptions, type SseHub } from '../../src/sse/index.js';
 import { listen } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 export interface ParsedEvent {
   id?: string;
@@ -21,6 +23,51 @@ export async function serveHub(
     hub.connect(req, res, { channels, userId: query.get('user') ?? undefined, ...extra });
   });
   return { ...(await listen(server)), server };
+}
+
+/**
+ * Registers an `afterEach` that runs the file's cleanups (last registered first), and
+ * returns them with `setup(options)`: a hub served over node:http, both closed after the test.
+ */
+export function hubFixture() {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
+    const hub = createSseHub(options) as SseHub;
+    const server = await serveHub(hub);
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    return { hub, url: server.url };
+  }
+  return { cleanups, setup };
+}
+
+/**
+ * Two hubs joined by a backplane: serves `b`, waits until both joined, and connects one
+ * raw client to `b` on `channel`; resolves to `b`'s URL and the client. Server, hubs and client are closed through `cleanups`.
+ */
+export async function joinedPairWithClient(
+  a: SseHub<any>,
+  b: SseHub<any>,
+  channel: string,
+  cleanups: (() => unknown)[],
+): Promise<{ url: string; client: RawClient }> {
+  const server = await serveHub(b);
+  cleanups.push(
+    () => server.close(),
+    () => b.close(),
+    () => a.close(),
+  );
+  await Promise.all([a.ready(), b.ready()]);
+  const client = rawClient(`${server.url}/?channels=${channel}`);
+  cleanups.push(() => client.close());
+  await client.response;
+  await waitFor(() => b.stats().clients === 1);
+  return { url: server.url, client };
 }
 
 /**

@@ -1,27 +1,14 @@
 import http from 'node:http';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonNode } from '../../src/frameworks/node/index.js';
 import { createCanon, memorySink } from '../../src/index.js';
-import { createSseHub, type SseHub } from '../../src/sse/index.js';
+import { createSseHub } from '../../src/sse/index.js';
 import { listen } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
-import { collect, rawClient, serveHub } from './helpers.js';
+import { collect, hubFixture, rawClient } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
-  const hub = createSseHub(options) as SseHub;
-  const server = await serveHub(hub);
-  cleanups.push(
-    () => server.close(),
-    () => hub.close(),
-  );
-  return { hub, url: server.url };
-}
+const { cleanups, setup } = hubFixture();
 
 const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 

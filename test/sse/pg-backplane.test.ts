@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSseHub, pgBackplane } from '../../src/sse/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { describeBackplane } from './backplane-contract.js';
-import { rawClient, serveHub } from './helpers.js';
+import { joinedPairWithClient, rawClient } from './helpers.js';
 
 const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 
@@ -56,17 +56,7 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     );
     const a = createSseHub({ backplane: pgBackplane(poolA, { channel: schema, schema }) });
     const b = createSseHub({ backplane: pgBackplane(poolB, { channel: schema, schema }) });
-    const server = await serveHub(b);
-    cleanups.push(
-      () => server.close(),
-      () => b.close(),
-      () => a.close(),
-    );
-    await Promise.all([a.ready(), b.ready()]);
-    const client = rawClient(`${server.url}/?channels=big`);
-    cleanups.push(() => client.close());
-    await client.response;
-    await waitFor(() => b.stats().clients === 1);
+    const { client } = await joinedPairWithClient(a, b, 'big', cleanups);
     const text = `${'é'.repeat(3_000)}😀${'€'.repeat(9_000)}\nend`;
     const [big, small] = [
       await a.publish('big', { data: { text } }),
@@ -106,17 +96,7 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     poolB.on('error', () => {}); // the terminated LISTEN client reports here too
     const a = createSseHub({ backplane: pgBackplane(poolA, { channel: schema, schema }) });
     const b = createSseHub({ backplane: pgBackplane(poolB, { channel: schema, schema, reconnectMs: 50 }) });
-    const server = await serveHub(b);
-    cleanups.push(
-      () => server.close(),
-      () => b.close(),
-      () => a.close(),
-    );
-    await Promise.all([a.ready(), b.ready()]);
-    const live = rawClient(`${server.url}/?channels=news`);
-    cleanups.push(() => live.close());
-    await live.response;
-    await waitFor(() => b.stats().clients === 1);
+    const { url, client: live } = await joinedPairWithClient(a, b, 'news', cleanups);
     const before = await a.publish('news', { data: 'before' });
     await waitFor(() => live.parsed().events.length === 1);
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
@@ -136,7 +116,7 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(live.parsed().events.map((e) => e.data)).not.toContain('missed by b');
-    const stale = rawClient(`${server.url}/?channels=news`, { 'last-event-id': before });
+    const stale = rawClient(`${url}/?channels=news`, { 'last-event-id': before });
     cleanups.push(() => stale.close());
     await waitFor(() => stale.parsed().events.length === 1);
     expect(stale.parsed().events[0]).toMatchObject({ event: 'reset' });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSseHub, redisBackplane } from '../../src/sse/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { describeBackplane } from './backplane-contract.js';
-import { rawClient, serveHub } from './helpers.js';
+import { joinedPairWithClient } from './helpers.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -42,18 +42,8 @@ describe('canon/sse Redis backplane specifics', () => {
     );
     const a = createSseHub({ backplane: redisBackplane(nodeRedis as never, { channel }) });
     const b = createSseHub({ backplane: redisBackplane(ioredis, { channel }) });
-    const server = await serveHub(b);
-    cleanups.push(
-      () => ioredis.del(`${channel}:seq`),
-      () => server.close(),
-      () => b.close(),
-      () => a.close(),
-    );
-    await Promise.all([a.ready(), b.ready()]);
-    const client = rawClient(`${server.url}/?channels=c`);
-    cleanups.push(() => client.close());
-    await client.response;
-    await waitFor(() => b.stats().clients === 1);
+    cleanups.push(() => ioredis.del(`${channel}:seq`));
+    const { client } = await joinedPairWithClient(a, b, 'c', cleanups);
     const id = await a.publish('c', { data: 'multi\nline' });
     await waitFor(() => client.parsed().events.length === 1);
     expect(client.parsed().events[0]).toEqual({ id, data: 'multi\nline' });
@@ -92,17 +82,7 @@ describe('canon/sse Redis backplane specifics', () => {
     );
     const a = createSseHub({ backplane: redisBackplane(publisherA, { channel }) });
     const b = createSseHub({ backplane: redisBackplane(publisherB, { channel, subscriber }) });
-    const server = await serveHub(b);
-    cleanups.push(
-      () => server.close(),
-      () => b.close(),
-      () => a.close(),
-    );
-    await Promise.all([a.ready(), b.ready()]);
-    const live = rawClient(`${server.url}/?channels=news`);
-    cleanups.push(() => live.close());
-    await live.response;
-    await waitFor(() => b.stats().clients === 1);
+    const { client: live } = await joinedPairWithClient(a, b, 'news', cleanups);
     await a.publish('news', { data: 'before' });
     await waitFor(() => live.parsed().events.length === 1);
     const id = /id=(\d+) [^\n]*name=([^ ]+)/g;

@@ -1,25 +1,12 @@
 import http from 'node:http';
 import { EventSource } from 'eventsource';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSseHub, type SseClient, type SseHub } from '../../src/sse/index.js';
+import { describe, expect, it } from 'vitest';
+import { createSseHub, type SseClient } from '../../src/sse/index.js';
 import { listen } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
-import { rawClient, serveHub } from './helpers.js';
+import { hubFixture, rawClient, serveHub } from './helpers.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(options: Parameters<typeof createSseHub>[0] = {}) {
-  const hub = createSseHub(options) as SseHub;
-  const server = await serveHub(hub);
-  cleanups.push(
-    () => server.close(),
-    () => hub.close(),
-  );
-  return { hub, url: server.url };
-}
+const { cleanups, setup } = hubFixture();
 
 async function connectWith(url: string, lastEventId: string) {
   const client = rawClient(url, { 'last-event-id': lastEventId });

@@ -18,18 +18,10 @@ import {
 } from '../../src/outbox/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { type Harness, uniqueName, until } from './harness.js';
+import { caught } from '../helpers/caught.js';
 
 const OrderPlaced = defineEvent('order.placed', { schema: z.object({ n: z.number() }) });
 const placed = (n: number) => createEvent(OrderPlaced, { n });
-
-async function caught(promise: Promise<unknown>): Promise<CanonError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as CanonError;
-  }
-  throw new Error('expected a rejection');
-}
 
 export function outboxContract(
   makeHarness: () => Promise<Harness>,

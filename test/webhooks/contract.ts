@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createEvent, defineEvent } from '../../src/events/index.js';
 import { createCanon, memorySink } from '../../src/index.js';
 import {
-  type CanonError,
   createWebhooks,
   type DeliveryAttempt,
   type Webhooks,
@@ -16,19 +15,11 @@ import {
 } from '../../src/webhooks/index.js';
 import { type Harness, until } from '../outbox/harness.js';
 import { type Answer, type ReceivedRequest, type Receiver, startReceiver } from './receiver.js';
+import { caught } from '../helpers/caught.js';
 
 const OrderPlaced = defineEvent('order.placed');
 const OrderShipped = defineEvent('order.shipped');
 const InvoicePaid = defineEvent('invoice.paid');
-
-async function caught(promise: Promise<unknown>): Promise<CanonError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as CanonError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Oldest first (the log lists newest first). */
 const chronological = (attempts: DeliveryAttempt[]) => [...attempts].reverse();

@@ -4,21 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, defineEvent } from '../../src/events/index.js';
 import { pgliteStore } from '../../src/outbox/index.js';
 import { guardedLookup } from '../../src/webhooks/guarded-lookup.js';
-import { type CanonError, createWebhooks, type Webhooks } from '../../src/webhooks/index.js';
+import { createWebhooks, type Webhooks } from '../../src/webhooks/index.js';
 import { blockedReason } from '../../src/webhooks/ssrf.js';
 import { until } from '../outbox/harness.js';
 import { type Receiver, startReceiver } from './receiver.js';
+import { caught } from '../helpers/caught.js';
 
 const Pinged = defineEvent('endpoint.pinged');
-
-async function caught(promise: Promise<unknown>): Promise<CanonError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as CanonError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('the SSRF guard: addresses', () => {
   it.each([

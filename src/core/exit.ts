@@ -1,10 +1,14 @@
 /**
  * @module canon/core/exit
  * Flushes every live Canon instance when the process ends: synchronously on `exit`
- * (which also runs after `process.exit()` and uncaught exceptions) and on SIGTERM/SIGINT,
- * asynchronously on `beforeExit`. The app's own signal behaviour is kept: when Canon's
- * listener is the only one, it flushes, removes itself and re-raises the signal so the
- * process ends exactly as Node would have ended it.
+ * (which also runs after `process.exit()` and uncaught exceptions), asynchronously on
+ * `beforeExit`, and on SIGTERM/SIGINT. The app's own signal behaviour is kept: when
+ * Canon's listener is the only one, it flushes (waiting up to `SIGNAL_FLUSH_LIMIT_MS` for
+ * asynchronous sinks and schemas), removes itself and re-raises the signal so the process
+ * ends exactly as Node would have ended it; a second signal during that wait ends it at once.
+ *
+ * The registry lives on `globalThis` (like the context), so two copies of Canon in one
+ * process share one set of listeners instead of each waiting for the other to re-raise.
  */
 
 /** What the exit hooks need from an instance. */
@@ -13,21 +17,30 @@ export interface ExitTarget {
   flush(): Promise<void>;
 }
 
-const targets = new Set<WeakRef<ExitTarget>>();
+interface ExitRegistry {
+  /** Held strongly until unregistered (`close()`): buffered lines must survive a GC. */
+  targets: Set<ExitTarget>;
+  exitHooked: boolean;
+  signalsHooked: boolean;
+}
+
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-let exitHooked = false;
-let signalsHooked = false;
+/** How long a signal waits for asynchronous flushes (OTLP export, async schemas). */
+const SIGNAL_FLUSH_LIMIT_MS = 5_000;
+const KEY = Symbol.for('canon.exit');
+const holder = globalThis as typeof globalThis & { [KEY]?: ExitRegistry };
+const registry: ExitRegistry = (holder[KEY] ??= {
+  targets: new Set(),
+  exitHooked: false,
+  signalsHooked: false,
+});
 
 function each(fn: (target: ExitTarget) => void): void {
-  for (const ref of targets) {
-    const target = ref.deref();
-    if (target === undefined) targets.delete(ref);
-    else {
-      try {
-        fn(target);
-      } catch {
-        // a failing flush must not stop the others, nor the exit
-      }
+  for (const target of registry.targets) {
+    try {
+      fn(target);
+    } catch {
+      // a failing flush must not stop the others, nor the exit
     }
   }
 }
@@ -36,44 +49,58 @@ function flushAllSync(): void {
   each((target) => target.flushSync());
 }
 
-function flushAllAsync(): void {
-  each((target) => void target.flush().catch(() => {}));
+function flushAll(): Promise<unknown> {
+  const flushes: Promise<unknown>[] = [];
+  each((target) => flushes.push(target.flush().catch(() => {})));
+  return Promise.all(flushes);
+}
+
+let dying = false;
+
+function die(signal: NodeJS.Signals): void {
+  for (const sig of SIGNALS) process.removeListener(sig, onSignal);
+  registry.signalsHooked = false;
+  process.kill(process.pid, signal);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
   flushAllSync();
-  if (process.listenerCount(signal) === 1) {
-    // Only Canon listens: restore the default action and die by the signal, as Node would.
-    for (const sig of SIGNALS) process.removeListener(sig, onSignal);
-    signalsHooked = false;
-    process.kill(process.pid, signal);
-  }
+  if (process.listenerCount(signal) !== 1) return; // the app handles the signal itself
+  // Only Canon listens: flush what is asynchronous, then die by the signal, as Node would.
+  if (dying) return die(signal); // a second signal: do not wait any longer
+  dying = true;
+  const limit = setTimeout(() => die(signal), SIGNAL_FLUSH_LIMIT_MS);
+  limit.unref();
+  void flushAll().then(() => {
+    clearTimeout(limit);
+    flushAllSync();
+    die(signal);
+  });
 }
 
 function install(): void {
-  if (!exitHooked) {
-    exitHooked = true;
+  if (!registry.exitHooked) {
+    registry.exitHooked = true;
     process.on('exit', flushAllSync);
-    process.on('beforeExit', flushAllAsync);
+    process.on('beforeExit', () => void flushAll());
   }
-  if (!signalsHooked) {
-    signalsHooked = true;
+  if (!registry.signalsHooked) {
+    registry.signalsHooked = true;
     for (const sig of SIGNALS) process.on(sig, onSignal);
   }
 }
 
 /**
- * Registers `target` to be flushed at exit; returns the function that unregisters it.
- * Targets are held weakly, so an instance nobody uses any more can be collected.
+ * Registers `target` to be flushed at exit; returns the function that unregisters it
+ * (call it when the target is closed, or it stays registered for the process's life).
  *
  * @example
  * const unregister = onProcessExit({ flushSync, flush });
  */
 export function onProcessExit(target: ExitTarget): () => void {
-  const ref = new WeakRef(target);
-  targets.add(ref);
+  registry.targets.add(target);
   install();
   return () => {
-    targets.delete(ref);
+    registry.targets.delete(target);
   };
 }

@@ -81,7 +81,6 @@ export function releaseLogOutput(output: LogOutput): void {
 
 function stdoutFallback(): LogOutput {
   const sink = stdoutSink();
-  // held strongly by the registry, so the weak exit registration stays alive
   onProcessExit({ flushSync: () => sink.flushSync?.(), flush: async () => sink.flush?.() });
   return { writeLog: createLogWriter({ sinks: [sink], limits: DEFAULT_LIMITS, onSinkError() {} }) };
 }

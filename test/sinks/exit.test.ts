@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { listen } from '../helpers/http.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/emit-many.ts', import.meta.url));
+const casesFixture = fileURLToPath(new URL('../fixtures/exit-cases.ts', import.meta.url));
 
 interface Outcome {
   lines: string[];
@@ -39,7 +43,28 @@ function expectAllEvents(lines: string[], count: number) {
   expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
 }
 
-describe('no line lost at exit (stdoutSink)', () => {
+/** Runs `exit-cases.ts <mode> <arg>`; sends `signal` once the child is ready. */
+function runCase(args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) {
+  return new Promise<Outcome>((resolve) => {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', casesFixture, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr += chunk;
+      if (options.signal && chunk.includes('ready')) child.kill(options.signal);
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ lines: stdout.split('\n').filter(Boolean), code, signal, stderr });
+    });
+  });
+}
+
+describe('no event lost at exit', () => {
   it('process.exit() right after 10,000 events', async () => {
     const result = await runChild('exit', 10_000);
     expect(result.code).toBe(0);
@@ -89,5 +114,45 @@ describe('no line lost at exit (stdoutSink)', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+  });
+
+  it('two copies of Canon in one process: SIGTERM still flushes both and ends the process', async () => {
+    // a second copy of the sources (as when two packages each depend on their own Canon)
+    const copy = fileURLToPath(new URL(`../../node_modules/.canon-copy-${process.pid}`, import.meta.url));
+    cpSync(fileURLToPath(new URL('../../src', import.meta.url)), copy, { recursive: true });
+    try {
+      const result = await runCase(['two-copies', copy], { signal: 'SIGTERM' });
+      expect(result.signal).toBe('SIGTERM');
+      expect(result.lines.map((line) => JSON.parse(line).service).sort()).toEqual(['first', 'second']);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGTERM waits for asynchronous sinks: the otlpSink batch reaches the collector', async () => {
+    const bodies: string[] = [];
+    const collector = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    const { url, close } = await listen(collector);
+    try {
+      const result = await runCase(['otlp', `${url}/v1/logs`], { signal: 'SIGTERM' });
+      expect(result.signal).toBe('SIGTERM');
+      expect(bodies).toHaveLength(1);
+      expect(JSON.stringify(JSON.parse(bodies[0]))).toContain('otlp-exit');
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps logger lines written before a GC when no instance exists (process.exit right after)', async () => {
+    const result = await runCase(['gc-logger'], { nodeArgs: ['--expose-gc'] });
+    expect(result.code).toBe(0);
+    expect(result.lines.map((line) => JSON.parse(line).msg)).toEqual(['before gc', 'after gc']);
   });
 });

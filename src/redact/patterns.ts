@@ -10,7 +10,10 @@ export type BuiltinPattern = 'email' | 'credit_card' | 'bearer' | 'jwt';
 /** A compiled pattern: replaces the sensitive parts of one string. */
 export type StringScrubber = (value: string) => string;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// The lookbehind starts a match only at the beginning of a run of local-part characters:
+// without it a long run with no `@` (a header, a base64 blob) is rescanned from every
+// position, quadratic time on a string any client controls.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;

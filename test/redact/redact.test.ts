@@ -126,6 +126,22 @@ describe('redaction patterns', () => {
     expect(event.clean).toBe('nothing here');
   });
 
+  it('scans long strings in linear time: a 400 KB value without an @ does not stall the event loop', { timeout: 5_000 }, async () => {
+    // quadratic scanning would take minutes here; linear takes milliseconds
+    // (strings are cut at limits.stringLength, 16 KiB by default, before the patterns run;
+    // a quadratic scan of 16 KiB already costs ~150 ms per string)
+    const long = `ada@example.com ${'x'.repeat(200_000)} ${'ab.c-d+'.repeat(30_000)}`;
+    const sink = memorySink();
+    const canon = createCanon({
+      sinks: [sink],
+      handleExit: false,
+      limits: { stringLength: 500_000 },
+      redact: { patterns: ['email', 'credit_card', 'bearer', 'jwt'] },
+    });
+    await canon.run({}, (event) => event.set('ua', long));
+    expect(sink.events[0].ua).toBe(long.replace('ada@example.com', '[REDACTED]'));
+  });
+
   it('redacts only Luhn-valid card numbers', async () => {
     const event = await redacted(
       { patterns: ['credit_card'] },

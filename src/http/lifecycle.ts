@@ -43,6 +43,15 @@ function completed(res: ServerResponse): boolean {
   return res.writableFinished || (res.writableEnded && res.socket?.destroyed === false);
 }
 
+/**
+ * The client closed its side (FIN or reset) before the response completed; when the
+ * server destroys the response itself, the socket has seen neither.
+ */
+function clientLeft(req: IncomingMessage): boolean {
+  const socket = req.socket;
+  return socket.readableEnded || (socket.errored as NodeJS.ErrnoException | null)?.code === 'ECONNRESET';
+}
+
 function onResponseClose(this: ServerResponse): void {
   const state = responseState<HttpState>(this);
   if (state === undefined) return;
@@ -51,7 +60,7 @@ function onResponseClose(this: ServerResponse): void {
   const fields = unit.fields;
   if (completed(this)) {
     fields.status_code = this.statusCode;
-  } else if (unit.errorMarked) {
+  } else if (unit.errorMarked && !clientLeft(req)) {
     fields.status_code = Math.max(this.statusCode, 500); // the server gave up mid-response
   } else {
     unit.aborted = true;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { canonNode } from '../../src/frameworks/node/index.js';
 import { CanonOptionError, createCanon, memorySink } from '../../src/index.js';
-import { listen } from '../helpers/http.js';
+import { abortAfterFirstChunk, listen } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
 async function start(handler: Parameters<typeof canonNode>[1]) {
@@ -23,6 +23,22 @@ describe('canon/node', () => {
       expect(await res.json()).toEqual({ error: 'Internal Server Error' });
       const event = await waitFor(() => sink.events[0]);
       expect(event).toMatchObject({ outcome: 'error', status_code: 500, error: { code: 'E_SYNC' } });
+    } finally {
+      await close();
+    }
+  });
+
+  it('records a client that leaves as 499 aborted even when the handler marked an error before', async () => {
+    const { sink, url, close } = await start(async (req, res) => {
+      req.canon.markError(new Error('recovered: fell back to the cache'));
+      res.write('partial');
+      await sleep(300);
+      res.end('rest');
+    });
+    try {
+      await abortAfterFirstChunk(url);
+      const event = await waitFor(() => sink.events[0]);
+      expect(event).toMatchObject({ outcome: 'aborted', status_code: 499 });
     } finally {
       await close();
     }

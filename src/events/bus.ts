@@ -29,7 +29,7 @@ interface Subscription {
   pattern: string;
   matches: Matcher;
   handler: EventHandler<any>;
-  /** Runs the handler; definitions read (upcast, validate) the event first. */
+  /** Runs the handler; definitions read (upcast, validate; sync or async) the event first. */
   call: (event: EventEnvelope) => unknown;
 }
 
@@ -38,7 +38,8 @@ export class EventBus {
 
   /**
    * Subscribes `handler` to an exact type, `'entity.*'`, `'*'`, or a definition (the
-   * handler then gets `def.read(event)`: upcast to the current version and validated).
+   * handler then gets `def.readAsync(event)`: upcast to the current version and validated,
+   * by a sync or async schema).
    * Returns a function that unsubscribes.
    *
    * @example
@@ -57,7 +58,7 @@ export class EventBus {
     const def = typeof pattern === 'object' && pattern !== null ? pattern : undefined;
     const name = def ? def.type : pattern;
     const matches = compilePattern(name);
-    const call = def ? (event: EventEnvelope) => handler(def.read(event)) : handler;
+    const call = def ? async (event: EventEnvelope) => handler(await def.readAsync(event)) : handler;
     this.#subscriptions.push({ pattern: name as string, matches, handler, call });
     return () => this.off(pattern, handler);
   }

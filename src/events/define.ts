@@ -62,8 +62,12 @@ function checkUpcast(upcast: unknown, version: number): Record<number, Upcaster>
   }
   for (const [key, fn] of Object.entries(upcast)) {
     const from = Number(key);
-    if (!Number.isInteger(from) || from < 1 || from >= version) {
-      throw invalidOption(`upcast.${key}`, `upcasters are keyed by a version from 1 to ${version - 1}`);
+    // '1.0', '01', '1e0' are Number 1 but `read` looks up upcast[1] ('1')
+    if (String(from) !== key || !Number.isInteger(from) || from < 1 || from >= version) {
+      throw invalidOption(
+        `upcast.${key}`,
+        `upcasters are keyed by a version from 1 to ${version - 1}, written as an integer (1, not '1.0')`,
+      );
     }
     if (typeof fn !== 'function')
       throw invalidOption(`upcast.${key}`, `expected a function, got ${describe(fn)}`);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createEvent, defineEvent, EventBus, type EventEnvelope } from '../../src/events/index.js';
+import {
+  createEvent,
+  createEventAsync,
+  defineEvent,
+  EventBus,
+  type EventEnvelope,
+} from '../../src/events/index.js';
 import { createCanon, memorySink } from '../../src/index.js';
 
 const OrderPlaced = defineEvent('order.placed', { schema: z.object({ order_id: z.string() }) });
@@ -92,6 +98,20 @@ describe('EventBus', () => {
     const bad = await bus.publish({ ...placed(), data: { nope: 1 } });
     expect(results[0].status).toBe('fulfilled');
     expect(bad[0].status).toBe('rejected'); // invalid data is that handler's failure
+  });
+
+  it('with a definition whose schema is async, validates asynchronously and delivers', async () => {
+    const UserRegistered = defineEvent('user.registered', {
+      schema: z.object({ email: z.string() }).refine(async (d) => d.email.includes('@'), 'not an email'),
+    });
+    const bus = new EventBus();
+    const got: string[] = [];
+    bus.on(UserRegistered, (event) => void got.push(event.data.email));
+    const ok = await bus.publish(await createEventAsync(UserRegistered, { email: 'ada@example.com' }));
+    const bad = await bus.publish({ ...placed(), type: 'user.registered', data: { email: 'x' } });
+    expect(got).toEqual(['ada@example.com']);
+    expect(ok[0].status).toBe('fulfilled');
+    expect(bad[0]).toMatchObject({ status: 'rejected', reason: { code: 'CANON_INVALID_EVENT' } });
   });
 
   it('off and the returned unsubscribe remove a handler; no handlers resolves to []', async () => {

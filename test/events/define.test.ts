@@ -33,6 +33,14 @@ describe('defineEvent', () => {
     expect(() => defineEvent('order.placed', { version: 2, upcast: { 1: 'x' as never } })).toThrow(
       /`upcast\.1`/,
     );
+    for (const key of ['1.0', '01', '1e0', ' 1']) {
+      expect(() => defineEvent('order.placed', { version: 2, upcast: { [key]: (d: unknown) => d } })).toThrow(
+        expect.objectContaining({
+          code: 'CANON_INVALID_OPTION',
+          message: expect.stringContaining(`upcast.${key}`),
+        }),
+      );
+    }
   });
 });
 

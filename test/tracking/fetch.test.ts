@@ -223,4 +223,36 @@ describe('installFetchTracking (undici global dispatcher)', () => {
     expect(eventsB[0].parent_span_id).toBe(eventA.span_id);
     await dispatcher.close();
   });
+
+  it('records the final status, not a 103 Early Hints sent before it (both handler APIs)', async () => {
+    const { Agent } = createRequire(import.meta.url)('undici');
+    const hinting = await listen(
+      http.createServer((_req, res) => {
+        res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+        setTimeout(() => {
+          res.statusCode = 500;
+          res.end('failed');
+        }, 20);
+      }),
+    );
+    const dispatcher = new Agent().compose(fetchTrackingInterceptor());
+    const uninstall = installFetchTracking(); // on Node's bundled dispatcher: legacy onHeaders
+    try {
+      const { eventA } = await throughA(async () => {
+        const viaUndici7 = await fetch(hinting.url, { dispatcher } as RequestInit);
+        const viaBundled = await fetch(hinting.url);
+        expect([viaUndici7.status, viaBundled.status]).toEqual([500, 500]);
+        await Promise.all([viaUndici7.text(), viaBundled.text()]);
+      });
+      expect(eventA.external).toMatchObject({
+        call_count: 2,
+        error_count: 2,
+        calls: [{ status_code: 500 }, { status_code: 500 }],
+      });
+    } finally {
+      uninstall();
+      await dispatcher.close();
+      await hinting.close();
+    }
+  });
 });

@@ -141,6 +141,27 @@ describe('trackRedis batches', () => {
     expect(sink.events[0].cache).toMatchObject({ commands: 5, hits: 1, misses: 1 }); // 2 + MULTI, GET, EXEC
   });
 
+  it('ioredis auto-pipelining: each command counts for the unit that issued it', async () => {
+    const { sink, canon } = setup();
+    const client = trackRedis(new Redis(URL, { enableAutoPipelining: true }));
+    try {
+      await client.set(key('ap'), 'x');
+      // issued in one tick: ioredis sends them as one pipeline, from the first caller's context
+      const one = canon.run({ n: 1 }, () => client.get(key('ap')));
+      const three = canon.run({ n: 3 }, () =>
+        Promise.all([client.get(key('ap')), client.get(key('none')), client.mget(key('ap'), key('none'))]),
+      );
+      const outside = client.get(key('ap')); // outside a unit: recorded nowhere
+      expect(client.autoPipelineQueueSize).toBe(5);
+      await Promise.all([one, three, outside]);
+    } finally {
+      await client.quit();
+    }
+    const byN = Object.fromEntries(sink.events.map((e) => [e.n, e.cache]));
+    expect(byN[1]).toMatchObject({ commands: 1, hits: 1, misses: 0 });
+    expect(byN[3]).toMatchObject({ commands: 3, hits: 2, misses: 2 });
+  });
+
   it('refuses what is not a Redis client', () => {
     expect(() => trackRedis({})).toThrow(/`trackRedis\(client\)`/);
     expect(() => trackRedis(null as never)).toThrow(

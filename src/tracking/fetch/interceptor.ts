@@ -45,7 +45,10 @@ const HOOKS = [
   'onRequestSent',
 ];
 
-/** A handler that calls `finish` at the response's status or failure, then delegates (with `this` = the original). */
+/** 1xx responses but 101 (an upgrade) are informational (`103 Early Hints`): the final one follows. */
+const isInformational = (status: unknown) => typeof status === 'number' && status < 200 && status !== 101;
+
+/** A handler that calls `finish` at the final status or the failure, then delegates (`this` = original). */
 function observe(handler: Handler, finish: Finish): Handler {
   const observed: Handler = {};
   for (const hook of HOOKS) {
@@ -53,8 +56,10 @@ function observe(handler: Handler, finish: Finish): Handler {
     if (typeof method !== 'function') continue;
     const statusAt = STATUS_AT[hook];
     observed[hook] = (...args: unknown[]) => {
-      if (statusAt !== undefined) finish(args[statusAt] as number);
-      else if (ERROR_HOOKS.has(hook)) finish(undefined, args[args.length - 1]);
+      if (statusAt !== undefined) {
+        const status = args[statusAt];
+        if (!isInformational(status)) finish(status as number);
+      } else if (ERROR_HOOKS.has(hook)) finish(undefined, args[args.length - 1]);
       return method.apply(handler, args);
     };
   }

@@ -3,6 +3,9 @@
  * ioredis (`Redis` and `Cluster`): every command goes through `sendCommand(command)`,
  * whose `resolve`/`reject` are wrapped to time it and read its reply. A command is
  * observed once even when ioredis sends it again (offline queue, cluster redirects).
+ * Commands queued on a pipeline (`pipeline()`, `multi()`, and the ones auto-pipelining
+ * creates) are bound to the unit of work they were issued in, since the pipeline may be
+ * sent from another caller's context (auto-pipelining sends from a `setImmediate`).
  */
 import { performance } from 'node:perf_hooks';
 import { storage } from '../../core/context.js';
@@ -21,9 +24,36 @@ interface IoredisCommand {
 export interface IoredisLike {
   sendCommand: (command: any, ...rest: any[]) => unknown;
   pipeline: (...args: any[]) => unknown;
+  multi?: (...args: any[]) => unknown;
 }
 
 const OBSERVED = Symbol('canon.redis.observed');
+/** The unit of work (or `undefined`: none) a pipelined command was issued in. */
+const UNIT = Symbol('canon.redis.unit');
+
+/** The unit a command counts for: the one it was queued in, else the sender's. */
+function unitOf(command: object): WideEvent | undefined {
+  return UNIT in command ? (command as { [UNIT]?: WideEvent })[UNIT] : storage.getStore();
+}
+
+/** Makes `client[method]` return pipelines that bind each queued command to the caller's unit. */
+function bindPipelines(client: IoredisLike, method: 'pipeline' | 'multi'): void {
+  const create = client[method];
+  if (typeof create !== 'function') return;
+  client[method] = function canonTrackedPipeline(this: unknown, ...args: unknown[]) {
+    const pipeline = create.apply(this, args) as { sendCommand?: unknown } | null;
+    const queue = pipeline?.sendCommand;
+    // `multi({ pipeline: false })` returns a promise: its commands go through `client.sendCommand`
+    if (pipeline === null || typeof queue !== 'function') return pipeline;
+    pipeline.sendCommand = function canonBoundCommand(this: unknown, command: unknown, ...rest: unknown[]) {
+      if (command !== null && typeof command === 'object' && !(UNIT in command)) {
+        Object.defineProperty(command, UNIT, { value: storage.getStore() });
+      }
+      return queue.call(this, command, ...rest);
+    };
+    return pipeline;
+  };
+}
 
 function observe(unit: WideEvent, command: IoredisCommand): void {
   const started = performance.now();
@@ -60,11 +90,15 @@ export function trackIoredis(client: IoredisLike): void {
     command: IoredisCommand,
     ...rest: unknown[]
   ) {
-    const unit = storage.getStore();
-    if (unit !== undefined && command !== null && typeof command === 'object' && !(OBSERVED in command)) {
-      Object.defineProperty(command, OBSERVED, { value: true });
-      observe(unit, command);
+    if (command !== null && typeof command === 'object' && !(OBSERVED in command)) {
+      const unit = unitOf(command);
+      if (unit !== undefined) {
+        Object.defineProperty(command, OBSERVED, { value: true });
+        observe(unit, command);
+      }
     }
     return send.call(this, command, ...rest);
   };
+  bindPipelines(client, 'pipeline');
+  bindPipelines(client, 'multi');
 }

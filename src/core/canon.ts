@@ -11,7 +11,7 @@ import { type UnitOwner, WideEvent } from './event.js';
 import { type ExitTarget, onProcessExit } from './exit.js';
 import { newSpanId, newTraceId, uuidv7 } from './ids.js';
 import { createLogWriter, releaseLogOutput, setLatestLogOutput } from './log-output.js';
-import { deepMerge, type Fields, isPlainObject } from './paths.js';
+import { type Fields, isPlainObject, isSafeKey } from './paths.js';
 import { type CanonStats, createPipeline, newStats } from './pipeline.js';
 import { createIdResolver } from './plugin-ids.js';
 
@@ -55,11 +55,21 @@ export function isoTimestamp(ms: number): string {
   return isoCache;
 }
 
+/** A static field's value for one event: plain objects and arrays copied at every level. */
+function staticValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(staticValue);
+  if (!isPlainObject(value)) return value;
+  const copy: Fields = {};
+  for (const key in value) if (Object.hasOwn(value, key) && isSafeKey(key)) copy[key] = staticValue(value[key]);
+  return copy;
+}
+
 function copyStatic(target: Fields, source: Fields): void {
   for (const key in source) {
     const value = source[key];
-    // nested objects are copied so enrich() on one event never reaches another
-    target[key] = isPlainObject(value) ? deepMerge({}, value) : value;
+    // objects and arrays are copied so a write on one event (enrich, get('tags').push)
+    // never reaches another
+    target[key] = typeof value === 'object' && value !== null ? staticValue(value) : value;
   }
 }
 

@@ -201,16 +201,24 @@ describe('canon.run', () => {
 
   it('static fields and environment fields appear on every event without leaking between events', async () => {
     process.env.DEPLOYMENT_ID = 'dep-7';
-    const { sink, canon } = setup({ version: '1.2.3', fields: { app: { region: 'eu' } } });
+    const fields = { app: { region: 'eu', zones: ['a'] }, tags: ['base'] };
+    const { sink, canon } = setup({ version: '1.2.3', fields });
     delete process.env.DEPLOYMENT_ID;
-    await canon.run({}, (event) => event.enrich({ app: { extra: true } }));
+    await canon.run({}, (event) => {
+      event.enrich({ app: { extra: true } });
+      (event.get('tags') as string[]).push('first-only');
+      (event.get('app.zones') as string[]).push('b');
+    });
     await canon.run({}, () => {});
     expect(sink.events[0]).toMatchObject({
       version: '1.2.3',
       deployment_id: 'dep-7',
-      app: { region: 'eu', extra: true },
+      app: { region: 'eu', extra: true, zones: ['a', 'b'] },
+      tags: ['base', 'first-only'],
     });
-    expect(sink.events[1].app).toEqual({ region: 'eu' });
+    expect(sink.events[1].app).toEqual({ region: 'eu', zones: ['a'] });
+    expect(sink.events[1].tags).toEqual(['base']);
+    expect(fields).toEqual({ app: { region: 'eu', zones: ['a'] }, tags: ['base'] });
   });
 
   it('calls plugins at start and on the finalized copy', async () => {

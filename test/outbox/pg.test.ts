@@ -1,5 +1,37 @@
-import { describe } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { createOutbox, createRelay, pgStore } from '../../src/outbox/index.js';
 import { outboxContract } from './contract.js';
-import { pgHarness } from './harness.js';
+import { PG_URL, pgHarness, uniqueName } from './harness.js';
 
 describe('outbox on PostgreSQL', () => outboxContract(pgHarness, { events: 10_000, timeoutMs: 60_000 }));
+
+describe('relay lifecycle on PostgreSQL', () => {
+  it('a stop() during start() releases the LISTEN connection and the cleanup timer', async () => {
+    const schema = uniqueName('canon_relay_stop');
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 3 });
+    const errors: unknown[] = [];
+    try {
+      await pool.query(`CREATE SCHEMA "${schema}"`);
+      const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` });
+      await outbox.migrate();
+      const relay = createRelay({
+        outbox,
+        publish: async () => {},
+        retentionMs: 60_000,
+        cleanupIntervalMs: 20,
+        onError: (error) => errors.push(error),
+      });
+      const starting = relay.start(); // e.g. a SIGTERM while the service boots
+      await relay.stop();
+      await starting;
+      expect(relay.running).toBe(false);
+      expect(pool.totalCount - pool.idleCount).toBe(0); // no connection left checked out
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(errors).toEqual([]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+});

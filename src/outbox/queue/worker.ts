@@ -87,6 +87,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   const statement = claimSql(spec);
   let running = false;
   let loopDone: Promise<void> | undefined;
+  let starting: Promise<void> | undefined;
   let unlisten: Unlisten | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
   const wakeup = new Wakeup(options.pollIntervalMs);
@@ -229,33 +230,41 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     await Promise.all(batches);
   }
 
+  /** The body of `start()`: LISTEN, park exhausted rows, the cleanup timer, the loop. */
+  async function begin(): Promise<void> {
+    if (options.listen) {
+      try {
+        unlisten = await store.listen(spec.table.channel, () => wakeup.wake());
+      } catch (error) {
+        report('listen')(error); // polling still delivers, only slower
+      }
+    }
+    await parkExhausted(store, spec, maxAttempts).catch(report('claim'));
+    if (!running) return; // stopped meanwhile: stop() releases the LISTEN connection
+    if (options.retentionMs > 0) {
+      cleanupTimer = setInterval(
+        () => cleanup(store, spec, options.retentionMs).catch(report('cleanup')),
+        options.cleanupIntervalMs,
+      );
+      cleanupTimer.unref();
+    }
+    loopDone = loop();
+  }
+
   return {
     get running() {
       return running;
     },
     async start() {
-      if (running) return;
+      if (running) return starting;
       running = true;
-      if (options.listen) {
-        try {
-          unlisten = await store.listen(spec.table.channel, () => wakeup.wake());
-        } catch (error) {
-          report('listen')(error); // polling still delivers, only slower
-        }
-      }
-      await parkExhausted(store, spec, maxAttempts).catch(report('claim'));
-      if (options.retentionMs > 0) {
-        cleanupTimer = setInterval(
-          () => cleanup(store, spec, options.retentionMs).catch(report('cleanup')),
-          options.cleanupIntervalMs,
-        );
-        cleanupTimer.unref();
-      }
-      loopDone = loop();
+      starting = begin();
+      return starting;
     },
     async stop() {
       if (!running) return loopDone;
       running = false;
+      await starting; // a stop during start() undoes what start() set up, once it is set up
       clearInterval(cleanupTimer);
       wakeup.cancel();
       wakeup.wake();

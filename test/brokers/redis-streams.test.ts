@@ -48,6 +48,36 @@ describe('canon/redis-streams specifics', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('a graceful stop hands back unstarted entries without using up their attempts', async () => {
+    const stream = unique();
+    const publish = redisStreamsPublisher({ client, stream });
+    for (let n = 0; n < 5; n++) {
+      const event = createEvent(OrderPlaced, { n });
+      await publish(event, context(event));
+    }
+    const handled: { consumer: string; n: number; attempt: number }[] = [];
+    const start = (name: string) =>
+      consume({
+        canon,
+        retry: { maxAttempts: 1 },
+        source: redisStreamsSource({ client, stream, group: 'g', consumer: name, claimIdleMs: 200 }),
+        handler: async (event, ctx) => {
+          handled.push({ consumer: name, n: (event.data as { n: number }).n, attempt: ctx.attempt });
+          await sleep(200);
+        },
+      });
+    const first = await start('first');
+    await waitFor(() => handled.length === 1, 5_000, 'first handler');
+    await first.stop(); // finishes entry 0, hands back the four it had fetched ahead
+    const second = await start('second');
+    await waitFor(() => handled.length === 5, 10_000, 'all entries handled');
+    await second.stop();
+    expect(handled.map((h) => h.n).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(handled.every((h) => h.attempt === 1)).toBe(true);
+    expect(second.stats().dead_lettered).toBe(0);
+    expect(Number(await client.call('XLEN', `${stream}:dlq`))).toBe(0);
+  });
+
   it('trims the stream approximately to maxLen', async () => {
     const stream = unique();
     const publish = redisStreamsPublisher({ client, stream, maxLen: 10 });

@@ -5,7 +5,8 @@
  * `claimIdleMs`: their idle time restarts, no delivery is counted), acknowledges them in
  * batches (one `XACK` per burst of work), schedules retries (after the delay the entry is
  * claimed again with `XCLAIM`, which counts the delivery), and releases them (idle time
- * set to `claimIdleMs`, so the next sweep of any consumer takes them).
+ * set to `claimIdleMs`, so the next sweep of any consumer takes them, and the delivery
+ * count set back so the release does not count as an attempt).
  */
 import type { Redis } from 'ioredis';
 import { type Entry, toEntries } from './commands.js';
@@ -18,6 +19,12 @@ export interface HeldSpec {
   claimIdleMs: number;
 }
 
+/** An entry handed back, and the attempt it was delivered as. */
+export interface Released {
+  id: string;
+  attempt: number;
+}
+
 export interface HeldEntries {
   hold(id: string): void;
   has(id: string): boolean;
@@ -27,8 +34,12 @@ export interface HeldEntries {
   retryAfter(id: string, delayMs: number, onDue: (entries: Entry[]) => void): void;
   /** Lets go of `id` without acknowledging it (a dead letter acknowledged it already, or it moved on). */
   forget(id: string): void;
-  /** Hands `ids` back for the next sweep of any consumer. */
-  release(ids: string[]): Promise<void>;
+  /**
+   * Hands entries back for the next sweep of any consumer, their delivery count set back
+   * to `attempt - 1`: the sweep's claim counts the delivery again, so an entry released
+   * unhandled (a graceful stop) does not use up one of its attempts.
+   */
+  release(entries: Released[]): Promise<void>;
   /** Cancels waiting retries; their entries stay pending for another consumer's sweep. */
   abandonRetries(): void;
   /** Stops touching held entries. */
@@ -86,12 +97,18 @@ export function heldEntries(spec: HeldSpec, onError: (error: unknown) => void): 
       timer.unref();
       held.set(id, timer);
     },
-    async release(ids) {
-      for (const id of ids) held.delete(id);
-      if (ids.length === 0) return;
-      await client
-        .call('XCLAIM', stream, group, consumer, 0, ...ids, 'IDLE', claimIdleMs, 'JUSTID')
-        .catch(() => {});
+    async release(entries) {
+      const byAttempt = new Map<number, string[]>();
+      for (const { id, attempt } of entries) {
+        held.delete(id);
+        byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), id]);
+      }
+      for (const [attempt, ids] of byAttempt) {
+        const retryCount = Math.max(0, attempt - 1);
+        await client
+          .call('XCLAIM', stream, group, consumer, 0, ...ids, 'IDLE', claimIdleMs, 'RETRYCOUNT', retryCount, 'JUSTID')
+          .catch(() => {}); // not released: the entries come back to a sweep after claimIdleMs anyway
+      }
     },
     abandonRetries() {
       for (const [id, timer] of held) {

@@ -55,7 +55,7 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
   let cursor = '0-0';
 
   function offer(item: Held): void {
-    if (stopped) return void held.release([item.entry.id]);
+    if (stopped) return void held.release([{ id: item.entry.id, attempt: item.attempt }]);
     held.hold(item.entry.id);
     if (waiting) {
       waiting.resolve(item);
@@ -152,7 +152,7 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
         for (const [error] of results ?? []) if (error) throw error;
         held.forget(id);
       },
-      release: () => held.release([id]),
+      release: () => held.release([{ id, attempt }]),
     };
   }
 
@@ -185,7 +185,7 @@ export async function redisSubscription(spec: RedisSubscriptionSpec): Promise<Su
       }
       // entries waiting for a retry stay pending: another consumer's sweep takes them
       held.abandonRetries();
-      await held.release(ready.splice(0).map((item) => item.entry.id));
+      await held.release(ready.splice(0).map((item) => ({ id: item.entry.id, attempt: item.attempt })));
     },
     async close() {
       held.close();

@@ -56,6 +56,9 @@ export async function redriveNats(
     const subject = header?.get(SUBJECT_HEADER);
     if (header?.get(WireHeaders.consumer) !== consumer || !subject) continue;
     await js.publish(subject, stored.data, {
+      // a redrive interrupted between this publish and the delete below publishes the
+      // letter again next time: the stream's duplicate window drops that second copy
+      msgID: `redrive:${dlq}:${seq}`,
       headers: toMsgHdrs({ [WireHeaders.redriveFor]: consumer }, header, DEAD_LETTER_HEADERS),
     });
     await jsm.streams.deleteMessage(dlq, seq, false);

@@ -63,29 +63,39 @@ function withAnySecret<T>(secrets: string[], verify: (secret: string) => T): T {
   throw mismatch;
 }
 
-function verifyFor(options: ResolvedReceiveOptions, body: Buffer, headers: WebhookHeaders): ReceivedWebhook {
+/** A verified webhook and the key its replay is refused by (a signed value). */
+interface Verified {
+  webhook: ReceivedWebhook;
+  /** Standard/Stripe: the signed message id. HMAC: the signature itself, since the id header is not signed. */
+  replayKey: string | undefined;
+}
+
+function verifyFor(options: ResolvedReceiveOptions, body: Buffer, headers: WebhookHeaders): Verified {
   const { provider, secrets, toleranceSec, hmac } = options;
   if (provider === 'standard') {
     const verified = verifyStandard({ body, headers, secret: secrets, toleranceSec });
     const payload = parsePayload(verified.body);
-    return { provider, id: verified.id, type: typeOf(payload), payload };
+    return { webhook: { provider, id: verified.id, type: typeOf(payload), payload }, replayKey: verified.id };
   }
   if (provider === 'stripe') {
     const header = headerValue(headers, 'stripe-signature');
     withAnySecret(secrets, (secret) => verifyStripeSignature(body, header, secret, { toleranceSec }));
     const payload = parsePayload(body);
-    const id = (payload as { id?: unknown } | null)?.id;
-    return { provider, id: typeof id === 'string' ? id : undefined, type: typeOf(payload), payload };
+    const found = (payload as { id?: unknown } | null)?.id;
+    const id = typeof found === 'string' ? found : undefined;
+    return { webhook: { provider, id, type: typeOf(payload), payload }, replayKey: id };
   }
   const signature = headerValue(headers, hmac.header);
   withAnySecret(secrets, (secret) => verifyHmac({ body, secret, signature, ...hmac }));
   const payload = parsePayload(body);
-  return {
+  const webhook = {
     provider,
     id: headerValue(headers, hmac.idHeader),
     type: headerValue(headers, hmac.typeHeader) ?? typeOf(payload),
     payload,
   };
+  // the id header is not signed (a replay could change or drop it); the signature is
+  return { webhook, replayKey: signature?.trim() };
 }
 
 /**
@@ -104,8 +114,9 @@ export function createReceiver(options: ReceiveWebhookOptions, helper: string): 
     maxBodyBytes: resolved.maxBodyBytes,
     async accept(body, headers, unit) {
       let webhook: ReceivedWebhook;
+      let replayKey: string | undefined;
       try {
-        webhook = verifyFor(resolved, body, headers);
+        ({ webhook, replayKey } = verifyFor(resolved, body, headers));
       } catch (err) {
         if (err instanceof WebhookVerificationError) {
           const id = provider === 'standard' ? headerValue(headers, 'webhook-id') : undefined;
@@ -114,13 +125,16 @@ export function createReceiver(options: ReceiveWebhookOptions, helper: string): 
         throw err;
       }
       const { id, type } = webhook;
-      if (replay && id !== undefined) {
-        const key = `${provider}:${id}`;
+      if (replay && replayKey !== undefined) {
+        const key = `${provider}:${replayKey}`;
         if (!(await replay.claim(key, ttlSec))) {
           unit?.enrich({
             webhook: { provider, id, type, verified: true, error_code: ErrorCodes.WEBHOOK_REPLAYED },
           });
-          throw refuse(ErrorCodes.WEBHOOK_REPLAYED, `message ${id} was already accepted`);
+          throw refuse(
+            ErrorCodes.WEBHOOK_REPLAYED,
+            id === undefined ? 'this signed message was already accepted' : `message ${id} was already accepted`,
+          );
         }
         claimed.set(webhook, key);
       }

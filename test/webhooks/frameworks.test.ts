@@ -204,7 +204,7 @@ describe.each(frameworks)('%s helper', (_name, build) => {
     );
   });
 
-  it('verifies GitHub-style HMAC signatures with the delivery id and event headers', async () => {
+  it('verifies GitHub-style HMAC signatures with the delivery id and event headers; replays refused by signature', async () => {
     const { post, handler } = await start(build, { provider: 'hmac', secret: 'gh-secret' });
     const signature = `sha256=${createHmac('sha256', 'gh-secret').update(body).digest('hex')}`;
     const headers = {
@@ -215,6 +215,12 @@ describe.each(frameworks)('%s helper', (_name, build) => {
     expect((await post(headers)).status).toBe(200);
     expect(handler.seen[0]).toMatchObject({ provider: 'hmac', id: 'd-1', type: 'push' });
     expect((await post(headers)).status).toBe(409);
+    // the delivery id header is not signed: changing or dropping it does not get a replay in
+    const renamed = await post({ ...headers, 'x-github-delivery': 'd-2' });
+    expect([renamed.status, renamed.body.error.code]).toEqual([409, 'REPLAYED']);
+    const { 'x-github-delivery': _dropped, ...withoutId } = headers;
+    expect((await post(withoutId)).status).toBe(409);
+    expect(handler.seen).toHaveLength(1);
     expect((await post({ ...headers, 'x-hub-signature-256': 'sha256=00' })).status).toBe(401);
   });
 });

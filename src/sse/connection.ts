@@ -57,15 +57,27 @@ export class Connection implements SseClient {
     if (this.accepts(delivery)) this.write(delivery.frame, 1);
   }
 
-  /** Sends missed deliveries (already filtered by target) before going live. */
-  replay(deliveries: readonly Delivery[]): void {
+  /**
+   * Sends the missed deliveries this client wants, before it goes live. Returns false, and
+   * writes nothing, when they do not fit in what `maxBufferBytes` leaves: replay is written
+   * all at once, so the client would be dropped as slow and reconnect with the same
+   * `Last-Event-ID`, forever.
+   */
+  replay(deliveries: readonly Delivery[]): boolean {
+    const frames: Frame[] = [];
+    let room = this.owner.maxBufferBytes - this.transport.queued();
     for (const delivery of deliveries) {
-      if (this.closed) return;
-      if (this.wants(delivery) && this.accepts(delivery)) {
-        this.write(delivery.frame, 1);
-        this.replayed++;
-      }
+      if (!this.wants(delivery) || !this.accepts(delivery)) continue;
+      room -= this.transport.sizeOf(delivery.frame);
+      if (room < 0) return false;
+      frames.push(delivery.frame);
     }
+    for (const frame of frames) {
+      if (this.closed) break;
+      this.write(frame, 1);
+      this.replayed++;
+    }
+    return true;
   }
 
   /** True when `delivery` is addressed to this client's channels or user. */

@@ -85,6 +85,9 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   function goLive(connection: Connection, lastEventId: string | undefined): void {
     if (connection.closed) return;
     if (lastEventId) replay(connection, lastEventId);
+    // any write may have ended it (the stream gone, a slow client): a closed connection
+    // has already been detached, so adding it now would leave it in the registry forever
+    if (connection.closed) return;
     connection.live = true;
     registry.add(connection);
   }
@@ -92,12 +95,14 @@ export function createSseHub(options?: SseHubOptions): SseHub<string | Promise<s
   function replay(connection: Connection, lastEventId: string): void {
     const from = buffer.resolve(lastEventId);
     const missed = from === undefined ? undefined : buffer.since(from);
+    let reason: 'too_large' | 'too_old' | 'unknown';
     if (missed !== undefined) {
-      connection.replay(missed);
-      return;
+      if (connection.replay(missed)) return;
+      reason = 'too_large'; // more than maxBufferBytes: the client reloads instead
+    } else {
+      reason =
+        from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
     }
-    const reason =
-      from !== undefined && buffer.floor !== undefined && from < buffer.floor ? 'too_old' : 'unknown';
     const id = buffer.head === undefined ? undefined : String(buffer.head);
     connection.write(
       Frame.of(frameEvent(id, 'reset', JSON.stringify({ reason, last_event_id: lastEventId }))),

@@ -79,6 +79,12 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   let ensured: Promise<void> | undefined;
   let listening: PgClientLike | undefined;
   let retry: NodeJS.Timeout | undefined;
+  /**
+   * True while `listen()` runs: its caller handles its failure (reopen retries, subscribe
+   * rejects), so the 'error' that pg also emits for the same failure must not start a
+   * second reconnect, whose client would overwrite (and leak) the first one's.
+   */
+  let connecting = false;
   let closed = false;
   let hub: SseBackplaneListener | undefined;
 
@@ -103,7 +109,7 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   function onError(error: Error): void {
     hub?.error(error, 'listen');
     drop(error);
-    if (!closed) retry = setTimeout(reopen, reconnectMs).unref();
+    if (!closed && !connecting) retry = setTimeout(reopen, reconnectMs).unref();
   }
 
   function drop(error?: Error): PgClientLike | undefined {
@@ -117,21 +123,33 @@ export function pgBackplane(pool: PgPoolLike, options: PgBackplaneOptions = {}):
   }
 
   async function listen(): Promise<void> {
-    const client = await pool.connect();
-    listening = client;
-    client.on('notification', onNotification);
-    client.on('error', onError);
-    joiner.clear();
+    connecting = true;
     try {
-      await client.query(`LISTEN "${channel}"`);
-    } catch (error) {
-      drop(error as Error);
-      throw error;
+      const client = await pool.connect();
+      if (closed) {
+        client.release(); // close() ran while we waited, and found no client to release
+        return;
+      }
+      listening = client;
+      client.on('notification', onNotification);
+      client.on('error', onError);
+      joiner.clear();
+      try {
+        await client.query(`LISTEN "${channel}"`);
+      } catch (error) {
+        drop(error as Error);
+        throw error;
+      }
+    } finally {
+      connecting = false;
     }
   }
 
   function reopen(): void {
-    if (!closed) listen().then(() => hub?.resubscribed(), onError);
+    if (closed) return;
+    listen().then(() => {
+      if (!closed) hub?.resubscribed();
+    }, onError);
   }
 
   return {

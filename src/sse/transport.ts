@@ -32,6 +32,10 @@ function corkForTick(socket: Socket): void {
 export interface Transport {
   /** Writes `frame`; returns the bytes still queued for the client (never blocks). */
   write(frame: Frame): number;
+  /** The bytes still queued for the client. */
+  queued(): number;
+  /** The bytes `write(frame)` adds to the queue: the frame, and its HTTP chunk framing if any. */
+  sizeOf(frame: Frame): number;
   /** Ends the stream gracefully. */
   end(): void;
   /** Tears the stream down at once, dropping what is queued. */
@@ -61,16 +65,22 @@ export function nodeTransport(res: ServerResponse, method: string | undefined): 
     !res.hasHeader('content-encoding');
   const chunked = res.chunkedEncoding;
   const counter = responseState(res);
+  const queued = (): number => (direct ? socket.writableLength : res.writableLength);
   return {
     write(frame) {
       if (!direct) {
         res.write(frame.bytes);
-        return res.writableLength;
+        return queued();
       }
       corkForTick(socket);
       socket.write(chunked ? frame.chunked : frame.bytes);
       if (counter !== undefined) counter.bytes += frame.bytes.length;
-      return socket.writableLength;
+      return queued();
+    },
+    queued,
+    sizeOf(frame) {
+      const length = frame.bytes.length;
+      return chunked ? length + length.toString(16).length + 4 : length; // `<hex>\r\n` … `\r\n`
     },
     end() {
       res.end();
@@ -108,12 +118,15 @@ export function webTransport(onCancel: () => void): {
     },
     { highWaterMark: 0, size: (chunk) => chunk.byteLength },
   );
+  const queued = (): number => (open ? -(controller.desiredSize ?? 0) : 0);
   const transport: Transport = {
     write(frame) {
       if (!open) return 0;
       controller.enqueue(frame.bytes);
-      return -(controller.desiredSize ?? 0);
+      return queued();
     },
+    queued,
+    sizeOf: (frame) => frame.bytes.length,
     end() {
       if (!open) return;
       open = false;

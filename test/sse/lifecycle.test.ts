@@ -53,6 +53,34 @@ describe('canon/sse connection lifecycle', () => {
     hub.publish('a', { data: 'nobody listens' }); // must not throw or write anywhere
   });
 
+  it('leaves no client, channel or user behind when the stream fails during replay', async () => {
+    const hub = createSseHub();
+    const server = await listen(
+      http.createServer((req, res) => {
+        let writes = 0;
+        const write = res.write;
+        // a middleware whose stream breaks after the first replayed event
+        res.write = function breakingWrite(this: http.ServerResponse, ...args: unknown[]) {
+          if (++writes > 1) throw new Error('stream torn down');
+          return (write as (...rest: unknown[]) => boolean).apply(this, args);
+        } as typeof res.write;
+        hub.connect(req, res, { channels: ['a'], userId: 'alice' });
+      }),
+    );
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    const ids = ['one', 'two', 'three'].map((data) => hub.publish('a', { data }));
+    const client = rawClient(server.url, { 'last-event-id': ids[0] });
+    cleanups.push(() => client.close());
+    await waitFor(() => client.parsed().events.length === 1);
+    expect(client.parsed().events[0].data).toBe('two');
+    expect(hub.stats()).toMatchObject({ clients: 0, channels: 0, users: 0 });
+    hub.publish('a', { data: 'nobody listens' }); // must not throw or write anywhere
+    expect(hub.stats()).toMatchObject({ clients: 0, channels: 0, users: 0 });
+  });
+
   it('drops a client that stops reading while the others keep receiving', async () => {
     const sink = memorySink();
     const canon = createCanon({ sinks: [sink], handleExit: false });

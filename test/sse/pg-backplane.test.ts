@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSseHub, pgBackplane } from '../../src/sse/index.js';
-import { waitFor } from '../helpers/wait.js';
+import { createSseHub, type PgPoolLike, pgBackplane } from '../../src/sse/index.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import { describeBackplane } from './backplane-contract.js';
-import { joinedPairWithClient, rawClient } from './helpers.js';
+import { joinedPairWithClient, rawClient, serveHub } from './helpers.js';
 
 const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 
@@ -121,5 +121,93 @@ describe('canon/sse PostgreSQL backplane specifics', () => {
     await waitFor(() => stale.parsed().events.length === 1);
     expect(stale.parsed().events[0]).toMatchObject({ event: 'reset' });
     expect(stale.parsed().events[0].data).toContain('"reason":"too_old"');
+  });
+
+  it('reopens a lost LISTEN connection once when the reopen fails too; none stays checked out', async () => {
+    const { admin, schema, drop } = await ownSchema();
+    const pool = new pg.Pool({ ...DATABASE, max: 4 });
+    pool.on('error', () => {}); // terminated clients report here too
+    cleanups.push(drop, () => pool.end());
+    let connects = 0;
+    const flaky: PgPoolLike = {
+      query: (text, values) => pool.query(text, values),
+      async connect() {
+        const client = await pool.connect();
+        if (++connects !== 2) return client;
+        // the first reopen: its backend dies just before LISTEN, so pg both emits 'error'
+        // on the client and rejects the LISTEN query
+        const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+        const query = client.query.bind(client) as (text: string) => Promise<unknown>;
+        let errored = false;
+        client.once('error', () => (errored = true));
+        (client as { query: (text: string) => Promise<unknown> }).query = async (text) => {
+          await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+          await waitFor(() => errored, 5_000, "the client's error event");
+          return query(text);
+        };
+        return client;
+      },
+    };
+    const hub = createSseHub({ backplane: pgBackplane(flaky, { channel: schema, schema, reconnectMs: 20 }) });
+    const server = await serveHub(hub);
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    await hub.ready();
+    const client = rawClient(`${server.url}/?channels=news`);
+    cleanups.push(() => client.close());
+    await client.response;
+    await waitFor(() => hub.stats().clients === 1);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
+      `LISTEN "${schema}"`,
+    ]);
+    const resets = () => client.parsed().events.filter((e) => e.event === 'reset').length;
+    await waitFor(() => resets() === 1, 5_000, 'a reset for the live client');
+    await sleep(200); // a second reopen would have run by now
+    expect(connects).toBe(3);
+    expect(resets()).toBe(1);
+    const after = await hub.publish('news', { data: 'after' });
+    await waitFor(() => client.parsed().events.some((e) => e.id === after), 5_000, 'the event after');
+    await hub.close();
+    expect(pool.totalCount - pool.idleCount).toBe(0);
+  });
+
+  it('releases a LISTEN connection the pool hands out after close()', async () => {
+    const { admin, schema, drop } = await ownSchema();
+    const pool = new pg.Pool({ ...DATABASE, max: 2 });
+    pool.on('error', () => {});
+    cleanups.push(drop, () => pool.end());
+    let connects = 0;
+    let reopening!: () => void;
+    const reopened = new Promise<void>((resolve) => (reopening = resolve));
+    let letThrough!: () => void;
+    const gate = new Promise<void>((resolve) => (letThrough = resolve));
+    let handedOut!: () => void;
+    const handed = new Promise<void>((resolve) => (handedOut = resolve));
+    const slow: PgPoolLike = {
+      query: (text, values) => pool.query(text, values),
+      async connect() {
+        if (++connects !== 2) return pool.connect();
+        reopening(); // the reopen waits for a connection until the hub has closed
+        await gate;
+        const client = await pool.connect();
+        handedOut();
+        return client;
+      },
+    };
+    const hub = createSseHub({
+      backplane: pgBackplane(slow, { channel: schema, schema, reconnectMs: 0 }),
+    });
+    await hub.ready();
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [
+      `LISTEN "${schema}"`,
+    ]);
+    await reopened;
+    await hub.close();
+    letThrough();
+    await handed;
+    await sleep(50);
+    expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 });

@@ -75,6 +75,31 @@ describe('canon/sse replay', () => {
     expect(covered.parsed().events.map((e) => e.data)).toEqual(['e4', 'e5', 'live']);
   });
 
+  it('sends `event: reset` instead of a replay larger than maxBufferBytes; the client stays', async () => {
+    // 100 events of 49 bytes: 4 900 bytes, but 5 500 on the wire with HTTP chunk framing.
+    // Replayed at once they would pass maxBufferBytes: the client would be dropped, reconnect
+    // with the same id and be dropped again, forever
+    const { hub, url } = await setup({ maxBufferBytes: 5_000 });
+    const ids = Array.from({ length: 101 }, () => hub.publish('a', { data: 'x'.repeat(20) }));
+    expect(Buffer.byteLength(`id: ${ids[1]}\ndata: ${'x'.repeat(20)}\n\n`)).toBe(49);
+    const behind = await connectWith(`${url}/?channels=a`, ids[0]);
+    await waitFor(() => behind.parsed().events.length === 1);
+    expect(behind.parsed().events[0]).toEqual({
+      id: ids[100],
+      event: 'reset',
+      data: JSON.stringify({ reason: 'too_large', last_event_id: ids[0] }),
+    });
+    const live = hub.publish('a', { data: 'live' });
+    await waitFor(() => behind.parsed().events.length === 2);
+    expect(behind.parsed().events[1]).toEqual({ id: live, data: 'live' });
+    expect(hub.stats()).toMatchObject({ clients: 1, clients_dropped: 0 });
+    // a backlog that fits is replayed in full
+    const recent = await connectWith(`${url}/?channels=a`, ids[20]);
+    await waitFor(() => recent.parsed().events.length === 81);
+    expect(recent.parsed().events.map((e) => e.id)).toEqual([...ids.slice(21), live]);
+    expect(hub.stats()).toMatchObject({ clients: 2, clients_dropped: 0 });
+  });
+
   it('resets ids it cannot place (garbage, or from a previous run of the process)', async () => {
     const { hub, url } = await setup();
     hub.publish('a', { data: 'x' });

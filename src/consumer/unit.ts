@@ -66,6 +66,7 @@ export function startMessageUnit(
     kind: 'message',
     traceId: parent?.traceId ?? metadataId(envelope, 'trace_id', TRACE_ID),
     parentSpanId: parent?.parentSpanId ?? metadataId(envelope, 'span_id', SPAN_ID),
+    traceFlags: parent?.flags,
     fields,
   });
 }

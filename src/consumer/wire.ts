@@ -47,7 +47,7 @@ export interface WireMessage {
 /** `traceparent` of the unit in scope, else of the unit that created the event. */
 function traceparentOf(event: EventEnvelope): string | undefined {
   const unit = storage.getStore();
-  if (unit) return formatTraceparent(unit.trace_id, unit.span_id);
+  if (unit) return formatTraceparent(unit.trace_id, unit.span_id, unit.traceFlags);
   const { trace_id, span_id } = event.metadata ?? {};
   if (
     typeof trace_id === 'string' &&

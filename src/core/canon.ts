@@ -21,6 +21,8 @@ export interface UnitInit {
   requestId?: string;
   traceId?: string;
   parentSpanId?: string;
+  /** W3C trace flags of the incoming `traceparent` or the parent unit (default `'01'`). */
+  traceFlags?: string;
   /** Fields placed right after the standard ones (an adapter's `method`, `path`...). */
   fields?: Fields;
 }
@@ -139,6 +141,8 @@ export function createCanon(config: CanonConfig = {}): Canon {
     fields.outcome = undefined;
     copyStatic(fields, resolved.staticFields);
     const unit = new WideEvent(owner, fields, requestId, traceId, spanId);
+    const traceFlags = ids?.traceFlags ?? init.traceFlags;
+    if (traceFlags !== undefined) unit.traceFlags = traceFlags;
     for (const plugin of starters) {
       try {
         plugin.onStart!(unit);
@@ -164,6 +168,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
         kind: typeof fields?.kind === 'string' ? fields.kind : 'job',
         traceId: parent?.trace_id,
         parentSpanId: parent?.span_id,
+        traceFlags: parent?.traceFlags,
       };
       const unit = startUnit(init);
       if (parent) {

@@ -22,6 +22,8 @@ export interface UnitStart {
   /** From the incoming `traceparent` or the parent unit, when there is one. */
   readonly traceId?: string;
   readonly parentSpanId?: string;
+  /** W3C trace flags (2 lowercase hex digits) from the incoming `traceparent` or the parent unit. */
+  readonly traceFlags?: string;
   /** The adapter's fields (`method`, `path`, ...). */
   readonly fields?: Readonly<Fields>;
 }
@@ -31,6 +33,8 @@ export interface UnitIds {
   traceId: string;
   spanId: string;
   parentSpanId?: string;
+  /** W3C trace flags, 2 lowercase hex digits (`'01'`: sampled). */
+  traceFlags?: string;
 }
 
 /** An integration hooked into every unit of work (OpenTelemetry, tracking, ...). */

@@ -45,6 +45,11 @@ export class WideEvent {
    * field so that enriching the event with user input can never switch tenants.
    */
   tenant: string | undefined = undefined;
+  /**
+   * @internal W3C trace flags of this unit's trace, propagated unchanged to the services
+   * it calls: an incoming `traceparent`'s (or active span's), else `'01'` (sampled).
+   */
+  traceFlags = '01';
 
   /** @internal Use `createCanon(...)` and an adapter or `canon.run` to get one. */
   constructor(

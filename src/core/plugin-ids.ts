@@ -9,12 +9,14 @@ import type { CanonPlugin, UnitIds, UnitStart } from './config.js';
 
 const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
 const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
+const FLAGS = /^[0-9a-f]{2}$/;
 
 function isValid(ids: UnitIds): boolean {
   return (
     TRACE_ID.test(ids.traceId) &&
     SPAN_ID.test(ids.spanId) &&
-    (ids.parentSpanId === undefined || SPAN_ID.test(ids.parentSpanId))
+    (ids.parentSpanId === undefined || SPAN_ID.test(ids.parentSpanId)) &&
+    (ids.traceFlags === undefined || FLAGS.test(ids.traceFlags))
   );
 }
 

@@ -108,6 +108,7 @@ export function startRequestUnit(
     requestId: resolveRequestId(requestIdHeader),
     traceId: trace?.traceId,
     parentSpanId: trace?.parentSpanId,
+    traceFlags: trace?.flags,
     fields,
   });
 }

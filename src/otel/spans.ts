@@ -30,10 +30,12 @@ function parentOf(span: Span): string | undefined {
   return sdkSpan.parentSpanContext?.spanId ?? sdkSpan.parentSpanId;
 }
 
+const hexFlags = (flags: number) => (flags & 0xff).toString(16).padStart(2, '0');
+
 function idsOf(span: Span, unit: UnitStart, fallbackParent: string | undefined): UnitIds {
-  const { traceId, spanId } = span.spanContext();
+  const { traceId, spanId, traceFlags } = span.spanContext();
   const parent = parentOf(span) ?? (traceId === unit.traceId ? fallbackParent : undefined);
-  return { traceId, spanId, parentSpanId: parent };
+  return { traceId, spanId, parentSpanId: parent, traceFlags: hexFlags(traceFlags) };
 }
 
 /**
@@ -64,7 +66,7 @@ export function startSpanFor(tracer: Tracer, unit: UnitStart): { span: Span; ids
     parent = trace.setSpanContext(parent, {
       traceId: unit.traceId,
       spanId: unit.parentSpanId,
-      traceFlags: TraceFlags.SAMPLED,
+      traceFlags: unit.traceFlags === undefined ? TraceFlags.SAMPLED : Number.parseInt(unit.traceFlags, 16),
       isRemote: true,
     });
   }

@@ -60,6 +60,7 @@ export function startConnectionUnit(
       kind: 'sse',
       traceId: parent.trace_id,
       parentSpanId: parent.span_id,
+      traceFlags: parent.traceFlags,
       fields,
     });
     unit.fields.parent_request_id = parent.request_id;
@@ -71,6 +72,7 @@ export function startConnectionUnit(
     requestId: resolveRequestId(request.header(REQUEST_ID_HEADER)),
     traceId: trace?.traceId,
     parentSpanId: trace?.parentSpanId,
+    traceFlags: trace?.flags,
     fields,
   });
 }

@@ -21,6 +21,7 @@ const canonB = createCanon({ service: 'b', sinks: [sinkB], handleExit: false });
 const serverB = http.createServer(
   canonNode(canonB, (req, res) => {
     req.canon.set('received.custom', req.headers['x-custom']);
+    req.canon.set('received.traceparent', req.headers.traceparent);
     res.statusCode = req.url?.startsWith('/fail') ? 503 : 200;
     res.end('from b');
   }),
@@ -54,14 +55,14 @@ afterAll(async () => {
 });
 
 /** Calls service A, whose handler runs `work`, and returns A's event and B's events. */
-async function throughA(work: (req: http.IncomingMessage) => Promise<unknown>) {
+async function throughA(work: (req: http.IncomingMessage) => Promise<unknown>, headers?: Record<string, string>) {
   sinkA.clear();
   sinkB.clear();
   handlerA = async (req, res) => {
     await work(req);
     res.end('ok');
   };
-  const res = await fetch(`${a.url}/a`);
+  const res = await fetch(`${a.url}/a`, { headers });
   await res.text();
   const eventA = await waitFor(() => sinkA.events[0], 5_000, 'event of A');
   return { eventA, eventsB: sinkB.events };
@@ -90,6 +91,16 @@ describe('trackedFetch', () => {
       received: { custom: 'kept' },
     });
     expect(eventsB[0].span_id).not.toBe(eventA.span_id);
+  });
+
+  it('passes the caller’s sampled flag on unchanged: an unsampled trace stays unsampled downstream', async () => {
+    const call = async () => (await trackedFetch(`${b.url}/b`)).text();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const unsampled = await throughA(call, { traceparent: `00-${traceId}-00f067aa0ba902b7-00` });
+    expect(unsampled.eventA.trace_id).toBe(traceId);
+    expect(unsampled.eventsB[0].received.traceparent).toBe(`00-${traceId}-${unsampled.eventA.span_id}-00`);
+    const fresh = await throughA(call);
+    expect(fresh.eventsB[0].received.traceparent).toBe(`00-${fresh.eventA.trace_id}-${fresh.eventA.span_id}-01`);
   });
 
   it('records failures without a response and 5xx answers as errors, never the URL’s secrets', async () => {

@@ -18,7 +18,7 @@ type HeaderPairs = [string, string][];
  */
 export function propagationHeaders(unit: WideEvent): HeaderPairs {
   return [
-    ['traceparent', formatTraceparent(unit.trace_id, unit.span_id)],
+    ['traceparent', formatTraceparent(unit.trace_id, unit.span_id, unit.traceFlags)],
     [REQUEST_ID_HEADER, unit.request_id],
   ];
 }

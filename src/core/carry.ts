@@ -18,12 +18,15 @@ export interface ExportedContext {
   request_id: string;
   trace_id: string;
   span_id: string;
+  /** W3C trace flags of the unit's trace (`'01'`: sampled), when they are not the default. */
+  trace_flags?: string;
   /** The unit's tenant, when it has one (see `canon/tenant`). */
   tenant_id?: string;
 }
 
 const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
 const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
+const FLAGS = /^[0-9a-f]{2}$/;
 const OPTION = 'runWithContext(ctx)';
 
 /** The parent stands in for a unit of another thread: it emits nothing, logs go to this thread's instance. */
@@ -56,6 +59,7 @@ export function exportContext(): ExportedContext | undefined {
     trace_id: unit.trace_id,
     span_id: unit.span_id,
   };
+  if (unit.traceFlags !== '01') ctx.trace_flags = unit.traceFlags;
   if (unit.tenant !== undefined) ctx.tenant_id = unit.tenant;
   return ctx;
 }
@@ -64,7 +68,7 @@ function checkContext(ctx: unknown): ExportedContext {
   if (!isPlainObject(ctx)) {
     throw invalidOption(OPTION, `expected what exportContext() returned, got ${describe(ctx)}`);
   }
-  const { request_id, trace_id, span_id, tenant_id } = ctx;
+  const { request_id, trace_id, span_id, trace_flags, tenant_id } = ctx;
   if (typeof request_id !== 'string' || request_id === '' || request_id.length > 128) {
     throw invalidOption(
       `${OPTION}.request_id`,
@@ -76,6 +80,9 @@ function checkContext(ctx: unknown): ExportedContext {
   }
   if (typeof span_id !== 'string' || !SPAN_ID.test(span_id)) {
     throw invalidOption(`${OPTION}.span_id`, `expected 16 lowercase hex digits, got ${describe(span_id)}`);
+  }
+  if (trace_flags !== undefined && (typeof trace_flags !== 'string' || !FLAGS.test(trace_flags))) {
+    throw invalidOption(`${OPTION}.trace_flags`, `expected 2 lowercase hex digits, got ${describe(trace_flags)}`);
   }
   if (tenant_id !== undefined && typeof tenant_id !== 'string') {
     throw invalidOption(`${OPTION}.tenant_id`, `expected a string, got ${describe(tenant_id)}`);
@@ -104,11 +111,12 @@ export function runWithContext<T>(ctx: ExportedContext | undefined, fn: () => T)
   if (typeof fn !== 'function')
     throw invalidOption('runWithContext(fn)', `expected a function, got ${describe(fn)}`);
   if (ctx === undefined) return storage.exit(fn);
-  const { request_id, trace_id, span_id, tenant_id } = checkContext(ctx);
+  const { request_id, trace_id, span_id, trace_flags, tenant_id } = checkContext(ctx);
   const fields: Fields = { request_id, trace_id, span_id };
   if (tenant_id !== undefined) fields.tenant_id = tenant_id;
   const parent = new WideEvent(remoteOwner, fields, request_id, trace_id, span_id);
   parent.emitted = true; // writes to it are dropped: its event lives in the other thread
   parent.tenant = tenant_id; // getTenant() and withTenant() work in the other thread too
+  if (trace_flags !== undefined) parent.traceFlags = trace_flags; // child units keep the sampling decision
   return storage.run(parent, fn);
 }

@@ -157,6 +157,16 @@ describe('runWithContext in the same thread', () => {
     expect(canon.stats()).toMatchObject({ emitted: 0, late_writes: 0 });
   });
 
+  it('carries an unsampled trace’s flags: child units keep them, and export them again', async () => {
+    const canon = createCanon({ sinks: [memorySink()], handleExit: false });
+    closers.push(() => canon.close());
+    const unsampled = { ...ctx, trace_flags: '00' };
+    const again = await runWithContext(unsampled, () => canon.run({ kind: 'job' }, () => exportContext()));
+    expect(again).toMatchObject({ trace_id: ctx.trace_id, trace_flags: '00' });
+    const sampled = await runWithContext(ctx, () => canon.run({ kind: 'job' }, () => exportContext()));
+    expect(sampled).not.toHaveProperty('trace_flags');
+  });
+
   it('inside a unit, runWithContext(undefined) runs outside any unit', async () => {
     const canon = createCanon({ sinks: [memorySink()], handleExit: false });
     closers.push(() => canon.close());
@@ -173,6 +183,7 @@ describe('runWithContext in the same thread', () => {
     );
     expect(run({ ...ctx, request_id: '' })).toThrow(/`runWithContext\(ctx\)\.request_id`/);
     expect(run({ ...ctx, trace_id: 'XYZ' })).toThrow(/`runWithContext\(ctx\)\.trace_id`/);
+    expect(run({ ...ctx, trace_flags: '1' })).toThrow(/`runWithContext\(ctx\)\.trace_flags`/);
     expect(run({ ...ctx, trace_id: '0'.repeat(32) })).toThrow(/trace_id/);
     expect(run({ ...ctx, span_id: 12 })).toThrow(/`runWithContext\(ctx\)\.span_id`/);
     expect(run({ ...ctx, tenant_id: 7 })).toThrow(/`runWithContext\(ctx\)\.tenant_id`/);

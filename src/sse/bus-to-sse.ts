@@ -5,6 +5,7 @@
  * name, the envelope (or what `data` picks) the data.
  */
 import { describe, invalidOption } from '../core/errors.js';
+import type { EventEnvelope } from '../events/envelope.js';
 import type { SseHub } from './hub-types.js';
 
 /**
@@ -40,14 +41,14 @@ function checkFunction(value: unknown, option: string, required: boolean): void 
  * and reports a failure like any failing handler.
  *
  * @example
- * import { EventBus } from 'canon/events';
+ * import { EventBus, type EventEnvelope } from 'canon/events';
  * import { busToSse, createSseHub } from 'canon/sse';
- * const stop = busToSse(bus, hub, {
+ * const stop = busToSse<EventEnvelope<{ customer_id: string }>>(bus, hub, {
  *   channel: (event) => `orders`,
  *   user: (event) => event.data.customer_id,
  * });
  */
-export function busToSse<E extends { type: string }>(
+export function busToSse<E extends { type: string } = EventEnvelope>(
   bus: BusLike,
   hub: Pick<SseHub<string | Promise<string>>, 'publish' | 'publishToUser'>,
   options: BusToSseOptions<E>,

@@ -30,7 +30,7 @@ function parse(raw: string, onMessage: (seq: number, payload: string) => void): 
  * duplicate connection is opened for subscribing.
  *
  * @example
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { createSseHub, redisBackplane } from 'canon/sse';
  * const hub = createSseHub({ backplane: redisBackplane(new Redis(), { channel: 'app:sse' }) });
  */

@@ -39,7 +39,7 @@ export { generateSecret } from './secret.js';
 export type { SendOptions, SendResult } from './send.js';
 export { type SignWebhookOptions, signWebhook } from './sign.js';
 export { type VerifyWebhookOptions, verifyWebhook } from './verify.js';
-export type { RawBody, WebhookHeaders } from './verify-common.js';
+export type { HeaderInput, RawBody, WebhookHeaders } from './verify-common.js';
 export { type VerifyHmacOptions, verifyHmac } from './verify-hmac.js';
 export { type VerifyStripeOptions, verifyStripe } from './verify-stripe.js';
 export {

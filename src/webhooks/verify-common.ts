@@ -53,6 +53,20 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
   return Array.isArray(value) ? value.join(' ') : value;
 }
 
+/** A signature header's value as node:http types it (`req.headers[name]`). */
+export type HeaderInput = string | readonly string[] | null | undefined;
+
+/**
+ * A header value as one string: repeated headers joined with a space, like `headerValue`.
+ *
+ * @example
+ * singleHeader(req.headers['stripe-signature'])
+ */
+export function singleHeader(value: HeaderInput): string | undefined {
+  if (Array.isArray(value)) return value.join(' ');
+  return typeof value === 'string' ? value : undefined;
+}
+
 /**
  * Validates `toleranceSec` (a number > 0).
  *

@@ -7,7 +7,7 @@
 import { createHmac, getHashes } from 'node:crypto';
 import { describe, ErrorCodes, invalidOption } from '../core/errors.js';
 import { refuse } from './errors.js';
-import { bodyBytes, type RawBody, sameBytes } from './verify-common.js';
+import { bodyBytes, type HeaderInput, type RawBody, sameBytes, singleHeader } from './verify-common.js';
 
 export interface VerifyHmacOptions {
   /** The raw body bytes, as received. */
@@ -15,7 +15,7 @@ export interface VerifyHmacOptions {
   /** The shared secret (used as the HMAC key as is). */
   secret: string | Uint8Array;
   /** The signature header's value, e.g. `req.headers['x-hub-signature-256']`. */
-  signature: string | null | undefined;
+  signature: HeaderInput;
   /** Hash (default `'sha256'`): any node:crypto hash name. */
   algorithm?: string;
   /** How the digest is written (default `'hex'`). */
@@ -56,19 +56,20 @@ export function resolveHmacDigest(options: HmacDigestOptions, at = ''): Required
  * `WebhookVerificationError` (`MISSING_HEADER`, `BAD_SIGNATURE`, `BAD_SECRET`). Constant time.
  *
  * @example
- * verifyHmac({ body: req.body, secret: process.env.GITHUB_WEBHOOK_SECRET, signature: req.headers['x-hub-signature-256'] });
+ * verifyHmac({ body: req.body, secret: process.env.GITHUB_WEBHOOK_SECRET!, signature: req.headers['x-hub-signature-256'] });
  */
 export function verifyHmac(options: VerifyHmacOptions): true {
   if (options === null || typeof options !== 'object') {
     throw invalidOption('options', `expected { body, secret, signature }, got ${describe(options)}`);
   }
   const { algorithm, encoding, prefix } = resolveHmacDigest(options);
-  const { secret, signature } = options;
+  const { secret } = options;
+  const signature = singleHeader(options.signature);
   const validSecret =
     typeof secret === 'string' ? secret !== '' : secret instanceof Uint8Array && secret.length > 0;
   if (!validSecret) throw refuse(ErrorCodes.WEBHOOK_BAD_SECRET, 'expected a non-empty secret');
   const body = bodyBytes(options.body);
-  if (typeof signature !== 'string' || signature === '') {
+  if (signature === undefined || signature === '') {
     throw refuse(ErrorCodes.WEBHOOK_MISSING_HEADER, 'no signature header');
   }
   if (!signature.startsWith(prefix)) {

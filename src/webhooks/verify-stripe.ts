@@ -10,9 +10,11 @@ import { refuse } from './errors.js';
 import {
   bodyBytes,
   checkTimestamp,
+  type HeaderInput,
   parsePayload,
   type RawBody,
   sameBytes,
+  singleHeader,
   tolerance,
 } from './verify-common.js';
 
@@ -26,7 +28,7 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
 /** @internal Verifies and returns the signed timestamp and the raw body. */
 export function verifyStripeSignature(
   body: RawBody,
-  header: string | null | undefined,
+  header: HeaderInput,
   secret: string,
   options: VerifyStripeOptions = {},
   nowMs = Date.now(),
@@ -36,12 +38,13 @@ export function verifyStripeSignature(
     throw refuse(ErrorCodes.WEBHOOK_BAD_SECRET, 'expected the endpoint secret (whsec_…) without whitespace');
   }
   const bytes = bodyBytes(body);
-  if (typeof header !== 'string' || header === '') {
+  const signatures = singleHeader(header);
+  if (signatures === undefined || signatures === '') {
     throw refuse(ErrorCodes.WEBHOOK_MISSING_HEADER, 'no stripe-signature header');
   }
   let timestampText: string | undefined;
   const candidates: Buffer[] = [];
-  for (const item of header.split(',')) {
+  for (const item of signatures.split(',')) {
     const equals = item.indexOf('=');
     const key = item.slice(0, equals).trim();
     const value = item.slice(equals + 1).trim();
@@ -71,13 +74,13 @@ export function verifyStripeSignature(
  *
  * @example
  * app.post('/stripe', express.raw({ type: 'application/json' }), (req, res) => {
- *   const event = verifyStripe(req.body, req.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET);
+ *   const event = verifyStripe(req.body, req.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET!);
  *   res.sendStatus(200);
  * });
  */
 export function verifyStripe(
   body: RawBody,
-  header: string | null | undefined,
+  header: HeaderInput,
   secret: string,
   options?: VerifyStripeOptions,
 ): unknown {

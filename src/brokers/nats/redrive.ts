@@ -3,8 +3,8 @@
  * Moves a consumer's dead letters from `<stream>_DLQ` back to their original subjects.
  * The stream is shared by every durable on it, so the republished message is marked
  * `x-canon-redrive-for: <stream>/<durable>`: the other durables acknowledge and skip it.
- * It is published without `Nats-Msg-Id` (the original id would be dropped as a duplicate
- * inside the stream's duplicate window), then deleted from the dead-letter stream.
+ * It is published with `Nats-Msg-Id: redrive:<dlq>:<seq>` (not the event's id, which the
+ * stream's duplicate window would drop), then deleted from the dead-letter stream.
  */
 import type { JetStreamClient, StoredMsg } from 'nats';
 import { WireHeaders } from '../../consumer/wire.js';

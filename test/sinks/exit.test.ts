@@ -15,38 +15,10 @@ interface Outcome {
   stderr: string;
 }
 
-function runChild(
-  mode: string,
-  count: number,
-  options: { signal?: NodeJS.Signals; minLength?: number } = {},
-) {
+/** Runs a fixture under tsx, sending `signal` once it prints `ready` (killed after 20 s). */
+function runFixture(args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) {
   return new Promise<Outcome>((resolve) => {
-    const args = ['--import', 'tsx', fixture, String(count), mode];
-    if (options.minLength !== undefined) args.push(String(options.minLength));
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      stderr += chunk;
-      if (options.signal && chunk.includes('ready')) child.kill(options.signal);
-    });
-    child.on('close', (code, signal) => {
-      resolve({ lines: stdout.split('\n').filter(Boolean), code, signal, stderr });
-    });
-  });
-}
-
-function expectAllEvents(lines: string[], count: number) {
-  expect(lines).toHaveLength(count);
-  const seen = lines.map((line) => JSON.parse(line).i);
-  expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
-}
-
-/** Runs `exit-cases.ts <mode> <arg>`; sends `signal` once the child is ready. */
-function runCase(args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) {
-  return new Promise<Outcome>((resolve) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', casesFixture, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -56,12 +28,33 @@ function runCase(args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: 
       stderr += chunk;
       if (options.signal && chunk.includes('ready')) child.kill(options.signal);
     });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       resolve({ lines: stdout.split('\n').filter(Boolean), code, signal, stderr });
     });
   });
+}
+
+/** `emit-many.ts`: `count` events, then ends the way `mode` says. */
+function runChild(
+  mode: string,
+  count: number,
+  options: { signal?: NodeJS.Signals; minLength?: number } = {},
+) {
+  const args = [fixture, String(count), mode];
+  if (options.minLength !== undefined) args.push(String(options.minLength));
+  return runFixture(args, options);
+}
+
+/** `exit-cases.ts <mode> <arg>`. */
+const runCase = (args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) =>
+  runFixture([casesFixture, ...args], options);
+
+function expectAllEvents(lines: string[], count: number) {
+  expect(lines).toHaveLength(count);
+  const seen = lines.map((line) => JSON.parse(line).i);
+  expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
 }
 
 describe('no event lost at exit', () => {

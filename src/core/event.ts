@@ -77,7 +77,8 @@ export class WideEvent {
   }
 
   /**
-   * Sets one field by dot-path. Invalid paths are ignored.
+   * Sets one field by dot-path. Invalid paths are ignored. A plain object is copied (as
+   * `enrich` does), so a later `enrich` of that field never writes into your object.
    *
    * @example
    * req.canon.set('payment.provider', 'stripe');
@@ -86,7 +87,7 @@ export class WideEvent {
     if (this.emitted) this.owner.lateWrite(this, 'set', path);
     else {
       const parts = splitPath(path);
-      if (parts) setAt(this.fields, parts, value);
+      if (parts) setAt(this.fields, parts, isPlainObject(value) ? deepMerge({}, value) : value);
     }
     return this;
   }

@@ -69,8 +69,8 @@ function onSignal(signal: NodeJS.Signals): void {
   // Only Canon listens: flush what is asynchronous, then die by the signal, as Node would.
   if (dying) return die(signal); // a second signal: do not wait any longer
   dying = true;
+  // kept referenced: the process must not end on its own (exit code 0) before dying by the signal
   const limit = setTimeout(() => die(signal), SIGNAL_FLUSH_LIMIT_MS);
-  limit.unref();
   void flushAll().then(() => {
     clearTimeout(limit);
     flushAllSync();

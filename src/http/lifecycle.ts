@@ -48,7 +48,8 @@ function completed(res: ServerResponse): boolean {
  * server destroys the response itself, the socket has seen neither.
  */
 function clientLeft(req: IncomingMessage): boolean {
-  const socket = req.socket;
+  const socket = req.socket as IncomingMessage['socket'] | null;
+  if (!socket) return false;
   return socket.readableEnded || (socket.errored as NodeJS.ErrnoException | null)?.code === 'ECONNRESET';
 }
 

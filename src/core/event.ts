@@ -77,8 +77,8 @@ export class WideEvent {
   }
 
   /**
-   * Sets one field by dot-path. Invalid paths are ignored. A plain object is copied (as
-   * `enrich` does), so a later `enrich` of that field never writes into your object.
+   * Sets one field by dot-path. Invalid paths are ignored. The value is stored as given
+   * (an object you keep filling in is serialized as it is at emit).
    *
    * @example
    * req.canon.set('payment.provider', 'stripe');
@@ -87,7 +87,7 @@ export class WideEvent {
     if (this.emitted) this.owner.lateWrite(this, 'set', path);
     else {
       const parts = splitPath(path);
-      if (parts) setAt(this.fields, parts, isPlainObject(value) ? deepMerge({}, value) : value);
+      if (parts) setAt(this.fields, parts, value);
     }
     return this;
   }

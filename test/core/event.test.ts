@@ -41,18 +41,6 @@ describe('the event handle', () => {
     expect(sink.events[0]['']).toBeUndefined();
   });
 
-  it('never writes into the app’s own objects: set copies a plain object, enrich and count then change the copy', async () => {
-    const { sink, canon } = setup();
-    const user = { id: 'u_1', profile: { plan: 'free' } };
-    await canon.run({}, (event) => {
-      event.set('user', user);
-      event.enrich({ user: { profile: { plan: 'pro' }, admin: true } });
-      event.count('user.logins');
-    });
-    expect(user).toEqual({ id: 'u_1', profile: { plan: 'free' } });
-    expect(sink.events[0].user).toEqual({ id: 'u_1', profile: { plan: 'pro' }, admin: true, logins: 1 });
-  });
-
   it('times with a stop function and around sync and async functions', async () => {
     const { sink, canon } = setup();
     await canon.run({}, async (event) => {

@@ -5,6 +5,7 @@
  * the wide event, and forget the id again when the handler failed (so the sender's retry
  * is accepted instead of refused as a replay).
  */
+import { createHash } from 'node:crypto';
 import { ErrorCodes } from '../core/errors.js';
 import type { WideEvent } from '../core/event.js';
 import { refuse, WebhookVerificationError } from './errors.js';
@@ -66,7 +67,7 @@ function withAnySecret<T>(secrets: string[], verify: (secret: string) => T): T {
 /** A verified webhook and the key its replay is refused by (a signed value). */
 interface Verified {
   webhook: ReceivedWebhook;
-  /** Standard/Stripe: the signed message id. HMAC: the signature itself, since the id header is not signed. */
+  /** Standard/Stripe: the signed message id. HMAC: the body's digest, since the id header is not signed. */
   replayKey: string | undefined;
 }
 
@@ -94,8 +95,10 @@ function verifyFor(options: ResolvedReceiveOptions, body: Buffer, headers: Webho
     type: headerValue(headers, hmac.typeHeader) ?? typeOf(payload),
     payload,
   };
-  // the id header is not signed (a replay could change or drop it); the signature is
-  return { webhook, replayKey: signature?.trim() };
+  // The id header is not signed (a replay could change or drop it), and the signature's
+  // text has many spellings that verify (hex case, trailing junk the decoder skips): the
+  // signed content is the body, so a replay is recognised by the body's digest.
+  return { webhook, replayKey: createHash('sha256').update(body).digest('base64url') };
 }
 
 /**

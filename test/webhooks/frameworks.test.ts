@@ -220,6 +220,9 @@ describe.each(frameworks)('%s helper', (_name, build) => {
     expect([renamed.status, renamed.body.error.code]).toEqual([409, 'REPLAYED']);
     const { 'x-github-delivery': _dropped, ...withoutId } = headers;
     expect((await post(withoutId)).status).toBe(409);
+    // other spellings of the same signature verify too, and are the same message
+    const upper = `sha256=${signature.slice(7).toUpperCase()}`;
+    expect((await post({ ...headers, 'x-hub-signature-256': upper })).status).toBe(409);
     expect(handler.seen).toHaveLength(1);
     expect((await post({ ...headers, 'x-hub-signature-256': 'sha256=00' })).status).toBe(401);
   });

@@ -6,7 +6,7 @@
  * recorded on the wide event in scope (`event_handler_errors`).
  */
 import { storage } from '../core/context.js';
-import { describe, invalidOption } from '../core/errors.js';
+import { describe, ErrorCodes, invalidOption } from '../core/errors.js';
 import type { EventDefinition } from './define.js';
 import { assertEnvelope, type EventEnvelope } from './envelope.js';
 import { compilePattern, type Matcher } from './pattern.js';
@@ -33,13 +33,30 @@ interface Subscription {
   call: (event: EventEnvelope) => unknown;
 }
 
+/**
+ * Runs `handler` with `def.read(event)`: synchronously for a sync schema (as a plain
+ * handler runs), after `readAsync` for an async one.
+ */
+function readThen(def: EventDefinition<string, any, any>, handler: EventHandler<any>) {
+  return (event: EventEnvelope): unknown => {
+    let read: EventEnvelope;
+    try {
+      read = def.read(event);
+    } catch (err) {
+      if ((err as { code?: unknown } | null)?.code !== ErrorCodes.ASYNC_SCHEMA) throw err;
+      return def.readAsync(event).then(handler);
+    }
+    return handler(read);
+  };
+}
+
 export class EventBus {
   #subscriptions: Subscription[] = [];
 
   /**
    * Subscribes `handler` to an exact type, `'entity.*'`, `'*'`, or a definition (the
-   * handler then gets `def.readAsync(event)`: upcast to the current version and validated,
-   * by a sync or async schema).
+   * handler then gets `def.read(event)`, or `def.readAsync(event)` for an async schema:
+   * upcast to the current version and validated).
    * Returns a function that unsubscribes.
    *
    * @example
@@ -58,7 +75,7 @@ export class EventBus {
     const def = typeof pattern === 'object' && pattern !== null ? pattern : undefined;
     const name = def ? def.type : pattern;
     const matches = compilePattern(name);
-    const call = def ? async (event: EventEnvelope) => handler(await def.readAsync(event)) : handler;
+    const call = def ? readThen(def, handler) : handler;
     this.#subscriptions.push({ pattern: name as string, matches, handler, call });
     return () => this.off(pattern, handler);
   }

@@ -43,6 +43,9 @@ function completed(res: ServerResponse): boolean {
   return res.writableFinished || (res.writableEnded && res.socket?.destroyed === false);
 }
 
+/** Socket errors that mean the peer went away (a reset, seen on read or on write). */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /**
  * The client closed its side (FIN or reset) before the response completed; when the
  * server destroys the response itself, the socket has seen neither.
@@ -50,7 +53,8 @@ function completed(res: ServerResponse): boolean {
 function clientLeft(req: IncomingMessage): boolean {
   const socket = req.socket as IncomingMessage['socket'] | null;
   if (!socket) return false;
-  return socket.readableEnded || (socket.errored as NodeJS.ErrnoException | null)?.code === 'ECONNRESET';
+  const code = (socket.errored as NodeJS.ErrnoException | null)?.code;
+  return socket.readableEnded || (code !== undefined && PEER_GONE.has(code));
 }
 
 function onResponseClose(this: ServerResponse): void {

@@ -93,7 +93,9 @@ describe('EventBus', () => {
     const bus = new EventBus();
     const got: EventEnvelope[] = [];
     bus.on(V2, (event) => void got.push(event));
-    const results = await bus.publish(placed()); // a v1 event
+    const publishing = bus.publish(placed()); // a v1 event
+    expect(got).toHaveLength(1); // started synchronously inside publish, like a plain handler
+    const results = await publishing;
     expect(got[0]).toMatchObject({ version: 2, data: { order_id: 'o_1', channel: 'web' } });
     const bad = await bus.publish({ ...placed(), data: { nope: 1 } });
     expect(results[0].status).toBe('fulfilled');

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createEvent, defineEvent } from '../../src/events/index.js';
 import { createOutbox, createRelay, pgStore } from '../../src/outbox/index.js';
+import { waitFor } from '../helpers/wait.js';
 import { outboxContract } from './contract.js';
 import { PG_URL, pgHarness, uniqueName } from './harness.js';
 
@@ -29,6 +31,40 @@ describe('relay lifecycle on PostgreSQL', () => {
       expect(pool.totalCount - pool.idleCount).toBe(0); // no connection left checked out
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(errors).toEqual([]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+
+  it('start(); stop(); start() without waiting: one running relay that publishes, and stop() releases all', async () => {
+    const schema = uniqueName('canon_relay_restart');
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+    const published: string[] = [];
+    try {
+      await pool.query(`CREATE SCHEMA "${schema}"`);
+      const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` });
+      await outbox.migrate();
+      const relay = createRelay({ outbox, publish: async (event) => void published.push(event.id) });
+      void relay.start();
+      const firstStop = relay.stop();
+      const restarted = relay.start();
+      await firstStop;
+      await restarted;
+      expect(relay.running).toBe(true);
+      const event = createEvent(defineEvent('order.placed'), {});
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await outbox.enqueue(client, event);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      await waitFor(() => published.length === 1, 5_000, 'publish after the restart');
+      expect(published).toEqual([event.id]);
+      await Promise.all([relay.stop(), relay.stop()]); // a second stop waits for the same release
+      expect(pool.totalCount - pool.idleCount).toBe(0);
     } finally {
       await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pool.end();

@@ -3,7 +3,7 @@
  * Moves a consumer's dead letters from `<stream>_DLQ` back to their original subjects.
  * The stream is shared by every durable on it, so the republished message is marked
  * `x-canon-redrive-for: <stream>/<durable>`: the other durables acknowledge and skip it.
- * It is published with `Nats-Msg-Id: redrive:<dlq>:<seq>` (not the event's id, which the
+ * It is published with `Nats-Msg-Id: redrive:<dlq>:<seq>:<stored ms>` (not the event's id, which the
  * stream's duplicate window would drop), then deleted from the dead-letter stream.
  */
 import type { JetStreamClient, StoredMsg } from 'nats';
@@ -58,7 +58,7 @@ export async function redriveNats(
     await js.publish(subject, stored.data, {
       // a redrive interrupted between this publish and the delete below publishes the
       // letter again next time: the stream's duplicate window drops that second copy
-      msgID: `redrive:${dlq}:${seq}`,
+      msgID: `redrive:${dlq}:${seq}:${stored.time.getTime()}`, // time: a recreated DLQ reuses seqs
       headers: toMsgHdrs({ [WireHeaders.redriveFor]: consumer }, header, DEAD_LETTER_HEADERS),
     });
     await jsm.streams.deleteMessage(dlq, seq, false);

@@ -101,7 +101,9 @@ export function heldEntries(spec: HeldSpec, onError: (error: unknown) => void): 
       const byAttempt = new Map<number, string[]>();
       for (const { id, attempt } of entries) {
         held.delete(id);
-        byAttempt.set(attempt, [...(byAttempt.get(attempt) ?? []), id]);
+        const ids = byAttempt.get(attempt);
+        if (ids === undefined) byAttempt.set(attempt, [id]);
+        else ids.push(id);
       }
       for (const [attempt, ids] of byAttempt) {
         const retryCount = Math.max(0, attempt - 1);

@@ -88,6 +88,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   let running = false;
   let loopDone: Promise<void> | undefined;
   let starting: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
   let unlisten: Unlisten | undefined;
   let cleanupTimer: NodeJS.Timeout | undefined;
   const wakeup = new Wakeup(options.pollIntervalMs);
@@ -232,6 +233,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
 
   /** The body of `start()`: LISTEN, park exhausted rows, the cleanup timer, the loop. */
   async function begin(): Promise<void> {
+    loopDone = undefined;
     if (options.listen) {
       try {
         unlisten = await store.listen(spec.table.channel, () => wakeup.wake());
@@ -257,21 +259,33 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     },
     async start() {
       if (running) return starting;
+      // a restart begins once the previous stop has released everything (no await without
+      // one: start() must set `running` synchronously, so a stop() right after it sees it)
+      if (stopping !== undefined) await stopping;
+      if (running) return starting;
       running = true;
       starting = begin();
       return starting;
     },
-    async stop() {
-      if (!running) return loopDone;
+    stop() {
+      if (!running) return stopping ?? Promise.resolve();
       running = false;
-      await starting; // a stop during start() undoes what start() set up, once it is set up
-      clearInterval(cleanupTimer);
-      wakeup.cancel();
-      wakeup.wake();
-      onSlotFreed?.();
-      await loopDone;
-      await unlisten?.().catch(report('listen'));
-      unlisten = undefined;
+      const done = (async () => {
+        await starting; // a stop during start() undoes what start() set up, once it is set up
+        clearInterval(cleanupTimer);
+        wakeup.cancel();
+        wakeup.wake();
+        onSlotFreed?.();
+        await loopDone;
+        await unlisten?.().catch(report('listen'));
+        unlisten = undefined;
+      })();
+      stopping = done;
+      const settled = () => {
+        if (stopping === done) stopping = undefined;
+      };
+      done.then(settled, settled);
+      return done;
     },
   };
 }

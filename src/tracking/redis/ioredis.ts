@@ -47,7 +47,7 @@ function bindPipelines(client: IoredisLike, method: 'pipeline' | 'multi'): void 
     if (pipeline === null || typeof queue !== 'function') return pipeline;
     pipeline.sendCommand = function canonBoundCommand(this: unknown, command: unknown, ...rest: unknown[]) {
       if (command !== null && typeof command === 'object' && !(UNIT in command)) {
-        Object.defineProperty(command, UNIT, { value: storage.getStore() });
+        (command as { [UNIT]?: WideEvent })[UNIT] = storage.getStore(); // a symbol: ioredis never reads it
       }
       return queue.call(this, command, ...rest);
     };

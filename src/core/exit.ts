@@ -27,7 +27,8 @@ interface ExitRegistry {
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** How long a signal waits for asynchronous flushes (OTLP export, async schemas). */
 const SIGNAL_FLUSH_LIMIT_MS = 5_000;
-const KEY = Symbol.for('canon.exit');
+/** Versioned: a later Canon with another registry shape must not read this one. */
+const KEY = Symbol.for('canon.exit.v1');
 const holder = globalThis as typeof globalThis & { [KEY]?: ExitRegistry };
 const registry: ExitRegistry = (holder[KEY] ??= {
   targets: new Set(),

@@ -13,18 +13,10 @@
 import type { Canon } from '../core/canon.js';
 import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
 import { parseTraceparent } from '../http/traceparent.js';
 import type { MessageSource, SourceMessage } from './source.js';
 import { WireHeaders } from './wire.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-
-function metadataId(envelope: EventEnvelope | undefined, key: string, pattern: RegExp): string | undefined {
-  const value = envelope?.metadata?.[key];
-  return typeof value === 'string' && pattern.test(value) ? value : undefined;
-}
 
 /** Milliseconds since the broker accepted the message (else since the event was created). */
 function lagMs(message: SourceMessage, envelope: EventEnvelope | undefined): number | undefined {
@@ -62,10 +54,11 @@ export function startMessageUnit(
     if (envelope.causation_id) fields.causation_id = envelope.causation_id;
     fields.event = { id: envelope.id, type: envelope.type, version: envelope.version };
   }
+  const created = envelopeTraceIds(envelope);
   return canon.startUnit({
     kind: 'message',
-    traceId: parent?.traceId ?? metadataId(envelope, 'trace_id', TRACE_ID),
-    parentSpanId: parent?.parentSpanId ?? metadataId(envelope, 'span_id', SPAN_ID),
+    traceId: parent?.traceId ?? created.traceId,
+    parentSpanId: parent?.parentSpanId ?? created.spanId,
     traceFlags: parent?.flags,
     fields,
   });

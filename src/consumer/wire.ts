@@ -20,7 +20,7 @@
 import { storage } from '../core/context.js';
 import { normalizeError } from '../core/normalize-error.js';
 import { encodeHeaderValue } from '../events/cloudevents-attributes.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
 import { formatTraceparent } from '../http/traceparent.js';
 import type { DeadLetter } from './source.js';
 
@@ -35,8 +35,6 @@ export const WireHeaders = {
 
 /** Longest `x-canon-error` kept. */
 const MAX_ERROR_LENGTH = 1_000;
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /** A message ready for any broker: the body and its headers. */
 export interface WireMessage {
@@ -48,15 +46,8 @@ export interface WireMessage {
 function traceparentOf(event: EventEnvelope): string | undefined {
   const unit = storage.getStore();
   if (unit) return formatTraceparent(unit.trace_id, unit.span_id, unit.traceFlags);
-  const { trace_id, span_id } = event.metadata ?? {};
-  if (
-    typeof trace_id === 'string' &&
-    TRACE_ID.test(trace_id) &&
-    typeof span_id === 'string' &&
-    SPAN_ID.test(span_id)
-  )
-    return formatTraceparent(trace_id, span_id);
-  return undefined;
+  const { traceId, spanId } = envelopeTraceIds(event);
+  return traceId && spanId ? formatTraceparent(traceId, spanId) : undefined;
 }
 
 /**

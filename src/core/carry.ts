@@ -10,6 +10,7 @@
 import { storage } from './context.js';
 import { describe, invalidOption } from './errors.js';
 import { type UnitOwner, WideEvent } from './event.js';
+import { SAMPLED_FLAGS, SPAN_ID_PATTERN, TRACE_FLAGS_PATTERN, TRACE_ID_PATTERN } from './ids.js';
 import { currentLogOutput } from './log-output.js';
 import { type Fields, isPlainObject } from './paths.js';
 
@@ -24,9 +25,6 @@ export interface ExportedContext {
   tenant_id?: string;
 }
 
-const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
-const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
-const FLAGS = /^[0-9a-f]{2}$/;
 const OPTION = 'runWithContext(ctx)';
 
 /** The parent stands in for a unit of another thread: it emits nothing, logs go to this thread's instance. */
@@ -59,7 +57,7 @@ export function exportContext(): ExportedContext | undefined {
     trace_id: unit.trace_id,
     span_id: unit.span_id,
   };
-  if (unit.traceFlags !== '01') ctx.trace_flags = unit.traceFlags;
+  if (unit.traceFlags !== SAMPLED_FLAGS) ctx.trace_flags = unit.traceFlags;
   if (unit.tenant !== undefined) ctx.tenant_id = unit.tenant;
   return ctx;
 }
@@ -75,13 +73,13 @@ function checkContext(ctx: unknown): ExportedContext {
       `expected a string of 1-128 characters, got ${describe(request_id)}`,
     );
   }
-  if (typeof trace_id !== 'string' || !TRACE_ID.test(trace_id)) {
+  if (typeof trace_id !== 'string' || !TRACE_ID_PATTERN.test(trace_id)) {
     throw invalidOption(`${OPTION}.trace_id`, `expected 32 lowercase hex digits, got ${describe(trace_id)}`);
   }
-  if (typeof span_id !== 'string' || !SPAN_ID.test(span_id)) {
+  if (typeof span_id !== 'string' || !SPAN_ID_PATTERN.test(span_id)) {
     throw invalidOption(`${OPTION}.span_id`, `expected 16 lowercase hex digits, got ${describe(span_id)}`);
   }
-  if (trace_flags !== undefined && (typeof trace_flags !== 'string' || !FLAGS.test(trace_flags))) {
+  if (trace_flags !== undefined && (typeof trace_flags !== 'string' || !TRACE_FLAGS_PATTERN.test(trace_flags))) {
     throw invalidOption(`${OPTION}.trace_flags`, `expected 2 lowercase hex digits, got ${describe(trace_flags)}`);
   }
   if (tenant_id !== undefined && typeof tenant_id !== 'string') {

@@ -5,6 +5,7 @@
  * is emitted every further write is dropped, counted and reported, never thrown.
  */
 import { performance } from 'node:perf_hooks';
+import { SAMPLED_FLAGS } from './ids.js';
 import { normalizeError } from './normalize-error.js';
 import { deepMerge, type Fields, getAt, isPlainObject, setAt, splitPath } from './paths.js';
 
@@ -49,7 +50,7 @@ export class WideEvent {
    * @internal W3C trace flags of this unit's trace, propagated unchanged to the services
    * it calls: an incoming `traceparent`'s (or active span's), else `'01'` (sampled).
    */
-  traceFlags = '01';
+  traceFlags = SAMPLED_FLAGS;
 
   /** @internal Use `createCanon(...)` and an adapter or `canon.run` to get one. */
   constructor(

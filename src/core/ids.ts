@@ -6,6 +6,15 @@
  */
 import { randomFillSync } from 'node:crypto';
 
+/** A W3C trace id: 32 lowercase hex digits, not all zeros. */
+export const TRACE_ID_PATTERN = /^(?!0{32})[0-9a-f]{32}$/;
+/** A W3C span (parent) id: 16 lowercase hex digits, not all zeros. */
+export const SPAN_ID_PATTERN = /^(?!0{16})[0-9a-f]{16}$/;
+/** W3C trace flags: 2 lowercase hex digits. */
+export const TRACE_FLAGS_PATTERN = /^[0-9a-f]{2}$/;
+/** The trace flags of a trace nobody said otherwise about: sampled. */
+export const SAMPLED_FLAGS = '01';
+
 const POOL_SIZE = 8192;
 const pool = Buffer.allocUnsafe(POOL_SIZE);
 let poolOffset = POOL_SIZE;

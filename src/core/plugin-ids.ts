@@ -6,17 +6,15 @@
  * ignored, so a plugin can never corrupt `trace_id` / `span_id`.
  */
 import type { CanonPlugin, UnitIds, UnitStart } from './config.js';
+import { SPAN_ID_PATTERN, TRACE_FLAGS_PATTERN, TRACE_ID_PATTERN } from './ids.js';
 
-const TRACE_ID = /^(?!0{32})[0-9a-f]{32}$/;
-const SPAN_ID = /^(?!0{16})[0-9a-f]{16}$/;
-const FLAGS = /^[0-9a-f]{2}$/;
 
 function isValid(ids: UnitIds): boolean {
   return (
-    TRACE_ID.test(ids.traceId) &&
-    SPAN_ID.test(ids.spanId) &&
-    (ids.parentSpanId === undefined || SPAN_ID.test(ids.parentSpanId)) &&
-    (ids.traceFlags === undefined || FLAGS.test(ids.traceFlags))
+    TRACE_ID_PATTERN.test(ids.traceId) &&
+    SPAN_ID_PATTERN.test(ids.spanId) &&
+    (ids.parentSpanId === undefined || SPAN_ID_PATTERN.test(ids.parentSpanId)) &&
+    (ids.traceFlags === undefined || TRACE_FLAGS_PATTERN.test(ids.traceFlags))
   );
 }
 

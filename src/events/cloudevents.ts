@@ -14,7 +14,7 @@ import {
   JSON_TYPE,
   SPEC_VERSION,
 } from './cloudevents-attributes.js';
-import { assertEnvelope, type EventEnvelope } from './envelope.js';
+import { assertEnvelope, type EventEnvelope, envelopeTraceIds } from './envelope.js';
 
 /** A structured-mode CloudEvent: context attributes, extensions and `data`. */
 export interface CloudEventObject {
@@ -39,9 +39,6 @@ export interface ToCloudEventOptions {
   mode?: 'structured' | 'binary';
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-
 function isExtensionValue(value: unknown): value is string | boolean | number {
   return typeof value === 'string' || typeof value === 'boolean' || Number.isSafeInteger(value);
 }
@@ -60,13 +57,9 @@ function attributesOf(event: EventEnvelope): Record<string, string | number | bo
   };
   if (event.causation_id) attributes.causationid = event.causation_id;
   const { trace_id, span_id, ...rest } = event.metadata;
-  if (
-    typeof trace_id === 'string' &&
-    TRACE_ID.test(trace_id) &&
-    typeof span_id === 'string' &&
-    SPAN_ID.test(span_id)
-  ) {
-    attributes.traceparent = formatTraceparent(trace_id, span_id);
+  const { traceId, spanId } = envelopeTraceIds(event);
+  if (traceId && spanId) {
+    attributes.traceparent = formatTraceparent(traceId, spanId);
   } else {
     if (trace_id !== undefined) rest.trace_id = trace_id;
     if (span_id !== undefined) rest.span_id = span_id;

@@ -15,6 +15,26 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
+const TRACE_ID_SHAPE = /^[0-9a-f]{32}$/;
+const SPAN_ID_SHAPE = /^[0-9a-f]{16}$/;
+
+/**
+ * The trace ids in an envelope's metadata (the unit that created it), each when it has the
+ * shape of one (32 / 16 lowercase hex digits); metadata is free-form, so anything else is
+ * left out.
+ *
+ * @example
+ * const { traceId, spanId } = envelopeTraceIds(event); // both strings, or undefined
+ */
+export function envelopeTraceIds(event: EventEnvelope | undefined): { traceId?: string; spanId?: string } {
+  const traceId = event?.metadata?.trace_id;
+  const spanId = event?.metadata?.span_id;
+  return {
+    traceId: typeof traceId === 'string' && TRACE_ID_SHAPE.test(traceId) ? traceId : undefined,
+    spanId: typeof spanId === 'string' && SPAN_ID_SHAPE.test(spanId) ? spanId : undefined,
+  };
+}
+
 /** A domain event as stored, published and delivered. */
 export interface EventEnvelope<Data = unknown, Type extends string = string> {
   /** UUIDv7: unique, and sorts by creation time. */

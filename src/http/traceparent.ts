@@ -3,6 +3,7 @@
  * W3C Trace Context `traceparent` parsing and formatting. Malformed headers, all-zero
  * ids and version `ff` are rejected (the request then starts a new trace).
  */
+import { SAMPLED_FLAGS } from '../core/ids.js';
 
 export interface TraceParent {
   traceId: string;
@@ -53,6 +54,6 @@ export function parseTraceparent(header: string | string[] | undefined | null): 
  * @example
  * formatTraceparent(event.trace_id, event.span_id) // '00-…-…-01'
  */
-export function formatTraceparent(traceId: string, spanId: string, flags = '01'): string {
+export function formatTraceparent(traceId: string, spanId: string, flags = SAMPLED_FLAGS): string {
   return `00-${traceId}-${spanId}-${flags}`;
 }

@@ -10,7 +10,7 @@ import type { Canon } from '../core/canon.js';
 import { storage } from '../core/context.js';
 import type { WideEvent } from '../core/event.js';
 import { randomHex } from '../core/ids.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
 import type { OutboxStats } from './outbox.js';
 import type { ClaimedRow } from './queue/claim.js';
 import { type AttemptReport, createQueueWorker } from './queue/worker.js';
@@ -36,13 +36,6 @@ interface OutboxRow extends ClaimedRow {
   payload: EventEnvelope;
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-
-function idOrUndefined(value: unknown, pattern: RegExp): string | undefined {
-  return typeof value === 'string' && pattern.test(value) ? value : undefined;
-}
-
 /** Starts the wide event of one attempt, in the trace of the request that created the event. */
 function startAttempt(
   canon: Canon,
@@ -51,10 +44,11 @@ function startAttempt(
   row: OutboxRow,
 ): WideEvent {
   const event = row.payload;
+  const { traceId, spanId } = envelopeTraceIds(event);
   return canon.startUnit({
     kind: 'outbox',
-    traceId: idOrUndefined(event.metadata?.trace_id, TRACE_ID),
-    parentSpanId: idOrUndefined(event.metadata?.span_id, SPAN_ID),
+    traceId,
+    parentSpanId: spanId,
     fields: {
       correlation_id: event.correlation_id,
       event: { id: event.id, type: event.type, version: event.version },

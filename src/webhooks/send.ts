@@ -8,7 +8,7 @@
  */
 import { getWideEvent } from '../core/context.js';
 import { describe, invalidOption } from '../core/errors.js';
-import { assertEnvelope } from '../events/envelope.js';
+import { assertEnvelope, envelopeTraceIds } from '../events/envelope.js';
 import { serializePayload } from '../outbox/payload.js';
 import { type Queryable, runQuery } from '../outbox/store/types.js';
 import type { WebhookTables } from './schema.js';
@@ -22,9 +22,6 @@ export interface SendResult {
   /** Deliveries queued: one per matching enabled endpoint (none for one that already has this event). */
   deliveries: number;
 }
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /**
  * @internal The fan-out statement of `tables`.
@@ -70,15 +67,14 @@ export async function fanOut(
     );
   }
   const body = serializePayload(event);
-  const traceId = event.metadata.trace_id;
-  const spanId = event.metadata.span_id;
+  const { traceId, spanId } = envelopeTraceIds(event);
   const { rows } = await runQuery<{ queued: number }>(db, statement, [
     event.id,
     event.type,
     event.id,
     event.correlation_id,
-    typeof traceId === 'string' && TRACE_ID.test(traceId) ? traceId : null,
-    typeof spanId === 'string' && SPAN_ID.test(spanId) ? spanId : null,
+    traceId ?? null,
+    spanId ?? null,
     body,
     firstDelayMs,
   ]);

@@ -50,7 +50,7 @@ export function headerValue(headers: WebhookHeaders, name: string): string | und
   if (value === undefined) {
     for (const key of Object.keys(record)) if (key.toLowerCase() === name) value = record[key];
   }
-  return Array.isArray(value) ? value.join(' ') : value;
+  return singleHeader(value);
 }
 
 /** A signature header's value as node:http types it (`req.headers[name]`). */

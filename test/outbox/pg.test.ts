@@ -1,22 +1,32 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createEvent, defineEvent } from '../../src/events/index.js';
-import { createOutbox, createRelay, pgStore } from '../../src/outbox/index.js';
+import { createOutbox, createRelay, type Outbox, pgStore } from '../../src/outbox/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { outboxContract } from './contract.js';
 import { PG_URL, pgHarness, uniqueName } from './harness.js';
 
 describe('outbox on PostgreSQL', () => outboxContract(pgHarness, { events: 10_000, timeoutMs: 60_000 }));
 
+/** Runs `fn` with its own pool and a migrated outbox in a fresh schema, dropped after. */
+async function withOwnOutbox(fn: (outbox: Outbox, pool: pg.Pool) => Promise<void>): Promise<void> {
+  const schema = uniqueName('canon_relay_lifecycle');
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+  try {
+    await pool.query(`CREATE SCHEMA "${schema}"`);
+    const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` });
+    await outbox.migrate();
+    await fn(outbox, pool);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
+}
+
 describe('relay lifecycle on PostgreSQL', () => {
-  it('a stop() during start() releases the LISTEN connection and the cleanup timer', async () => {
-    const schema = uniqueName('canon_relay_stop');
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 3 });
-    const errors: unknown[] = [];
-    try {
-      await pool.query(`CREATE SCHEMA "${schema}"`);
-      const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` });
-      await outbox.migrate();
+  it('a stop() during start() releases the LISTEN connection and the cleanup timer', () =>
+    withOwnOutbox(async (outbox, pool) => {
+      const errors: unknown[] = [];
       const relay = createRelay({
         outbox,
         publish: async () => {},
@@ -31,20 +41,11 @@ describe('relay lifecycle on PostgreSQL', () => {
       expect(pool.totalCount - pool.idleCount).toBe(0); // no connection left checked out
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(errors).toEqual([]);
-    } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-    }
-  });
+    }));
 
-  it('start(); stop(); start() without waiting: one running relay that publishes, and stop() releases all', async () => {
-    const schema = uniqueName('canon_relay_restart');
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
-    const published: string[] = [];
-    try {
-      await pool.query(`CREATE SCHEMA "${schema}"`);
-      const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` });
-      await outbox.migrate();
+  it('start(); stop(); start() without waiting: one running relay that publishes, and stop() releases all', () =>
+    withOwnOutbox(async (outbox, pool) => {
+      const published: string[] = [];
       const relay = createRelay({ outbox, publish: async (event) => void published.push(event.id) });
       void relay.start();
       const firstStop = relay.stop();
@@ -65,9 +66,5 @@ describe('relay lifecycle on PostgreSQL', () => {
       expect(published).toEqual([event.id]);
       await Promise.all([relay.stop(), relay.stop()]); // a second stop waits for the same release
       expect(pool.totalCount - pool.idleCount).toBe(0);
-    } finally {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-    }
-  });
+    }));
 });

@@ -19,7 +19,7 @@ const TRACE_ID_SHAPE = /^[0-9a-f]{32}$/;
 const SPAN_ID_SHAPE = /^[0-9a-f]{16}$/;
 
 /**
- * The trace ids in an envelope's metadata (the unit that created it), each when it has the
+ * @internal The trace ids in an envelope's metadata (the unit that created it), each when it has the
  * shape of one (32 / 16 lowercase hex digits); metadata is free-form, so anything else is
  * left out.
  *

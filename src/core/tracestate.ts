@@ -16,7 +16,7 @@
  */
 
 /** At most this many list members (W3C). */
-export const TRACESTATE_MAX_MEMBERS = 32;
+const MAX_MEMBERS = 32;
 /** Longer input is refused unread: 32 members of 256 + 1 + 256 characters, with room for separators. */
 const MAX_INPUT = 32 * 1024;
 
@@ -67,7 +67,7 @@ export function parseTracestate(header: string | readonly string[] | undefined |
     if (eq === -1) return undefined;
     const key = member.slice(0, eq);
     if (!isKey(key) || !VALUE.test(member.slice(eq + 1)) || keys.includes(key)) return undefined;
-    if (keys.push(key) > TRACESTATE_MAX_MEMBERS) return undefined;
+    if (keys.push(key) > MAX_MEMBERS) return undefined;
     list = list === '' ? member : `${list},${member}`;
   }
   return list === '' ? undefined : list;

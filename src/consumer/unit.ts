@@ -1,7 +1,8 @@
 /**
  * @module canon/consumer/unit
  * The wide event of one delivery (`kind: 'message'`). It continues the trace the message
- * carries (its `traceparent` header, else the trace recorded in the envelope's metadata)
+ * carries (its `traceparent` header with its `tracestate`, else the trace recorded in the
+ * envelope's metadata)
  * and names the event it handles, so events the handler creates get the consumed
  * event's `correlation_id` and its id as `causation_id` (see canon/events/scope).
  *
@@ -14,6 +15,7 @@ import type { Canon } from '../core/canon.js';
 import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
+import { parseTracestate } from '../core/tracestate.js';
 import { parseTraceparent } from '../http/traceparent.js';
 import type { MessageSource, SourceMessage } from './source.js';
 import { WireHeaders } from './wire.js';
@@ -54,12 +56,22 @@ export function startMessageUnit(
     if (envelope.causation_id) fields.causation_id = envelope.causation_id;
     fields.event = { id: envelope.id, type: envelope.type, version: envelope.version };
   }
+  if (parent) {
+    return canon.startUnit({
+      kind: 'message',
+      traceId: parent.traceId,
+      parentSpanId: parent.parentSpanId,
+      traceFlags: parent.flags,
+      traceState: parseTracestate(message.header(WireHeaders.tracestate)),
+      fields,
+    });
+  }
   const created = envelopeTraceIds(envelope);
   return canon.startUnit({
     kind: 'message',
-    traceId: parent?.traceId ?? created.traceId,
-    parentSpanId: parent?.parentSpanId ?? created.spanId,
-    traceFlags: parent?.flags,
+    traceId: created.traceId,
+    parentSpanId: created.spanId,
+    traceState: created.traceState,
     fields,
   });
 }

@@ -8,7 +8,10 @@
  *   `ce-id`, `ce-type`, `ce-source`, `ce-time`; values percent-encoded like the CloudEvents
  *   HTTP binding; NATS carries `ce-type` only, next to `Nats-Msg-Id` = the event id), and
  *   `traceparent` carries the trace of the unit that published it (the outbox relay's
- *   attempt, a request) so the consumer's wide event continues that trace;
+ *   attempt, a request) so the consumer's wide event continues that trace: its parent-id
+ *   is the send's own span id, listed with the event in that unit's
+ *   `events_published[].span_id` (outside a unit: the event's `metadata.span_id`), and
+ *   `tracestate` goes along unchanged when that trace has one;
  * - dead letters keep the body and headers and add `x-canon-error` (the last error, one
  *   line), `x-canon-attempts`, `x-canon-consumer` and `x-canon-failed-at`; Redis streams,
  *   which have fields instead of headers, carry them as `error`, `attempts`, `consumer`
@@ -21,11 +24,13 @@ import { storage } from '../core/context.js';
 import { normalizeError } from '../core/normalize-error.js';
 import { encodeHeaderValue } from '../events/cloudevents-attributes.js';
 import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
+import { sendSpanId } from '../events/scope.js';
 import { formatTraceparent } from '../http/traceparent.js';
 import type { DeadLetter } from './source.js';
 
 export const WireHeaders = {
   traceparent: 'traceparent',
+  tracestate: 'tracestate',
   error: 'x-canon-error',
   attempts: 'x-canon-attempts',
   consumer: 'x-canon-consumer',
@@ -42,16 +47,22 @@ export interface WireMessage {
   headers: Record<string, string>;
 }
 
-/** `traceparent` of the unit in scope, else of the unit that created the event. */
-function traceparentOf(event: EventEnvelope): string | undefined {
+/** Adds `traceparent` (and `tracestate`) of the unit in scope, else of the event's creation. */
+function addTraceContext(headers: Record<string, string>, event: EventEnvelope): void {
   const unit = storage.getStore();
-  if (unit) return formatTraceparent(unit.trace_id, unit.span_id, unit.traceFlags);
-  const { traceId, spanId } = envelopeTraceIds(event);
-  return traceId && spanId ? formatTraceparent(traceId, spanId) : undefined;
+  if (unit) {
+    headers.traceparent = formatTraceparent(unit.trace_id, sendSpanId(unit, event), unit.traceFlags);
+    if (unit.traceState !== undefined) headers.tracestate = unit.traceState;
+    return;
+  }
+  const { traceId, spanId, traceState } = envelopeTraceIds(event);
+  if (traceId === undefined || spanId === undefined) return;
+  headers.traceparent = formatTraceparent(traceId, spanId);
+  if (traceState !== undefined) headers.tracestate = traceState;
 }
 
 /**
- * Encodes `event` for a broker. `'compact'` headers (`ce-type` and `traceparent` only)
+ * Encodes `event` for a broker. `'compact'` headers (`ce-type` and the trace context only)
  * are for brokers whose consumers pay per header parsed (NATS), where the body is
  * authoritative and the message id already carries the event id.
  *
@@ -74,8 +85,7 @@ export function encodeEvent(
           'ce-source': encodeHeaderValue(event.source),
           'ce-time': event.timestamp,
         };
-  const traceparent = traceparentOf(event);
-  if (traceparent) headers.traceparent = traceparent;
+  addTraceContext(headers, event);
   return { body: JSON.stringify(event), headers };
 }
 

@@ -23,6 +23,8 @@ export interface UnitInit {
   parentSpanId?: string;
   /** W3C trace flags of the incoming `traceparent` or the parent unit (default `'01'`). */
   traceFlags?: string;
+  /** The validated W3C `tracestate` of the incoming trace (only with `traceId`). */
+  traceState?: string;
   /** Fields placed right after the standard ones (an adapter's `method`, `path`...). */
   fields?: Fields;
 }
@@ -143,6 +145,10 @@ export function createCanon(config: CanonConfig = {}): Canon {
     const unit = new WideEvent(owner, fields, requestId, traceId, spanId);
     const traceFlags = ids?.traceFlags ?? init.traceFlags;
     if (traceFlags !== undefined) unit.traceFlags = traceFlags;
+    // tracestate belongs to its trace: a plugin's ids of another trace leave it behind
+    const sameTrace = ids === undefined || ids.traceId === init.traceId;
+    const traceState = ids?.traceState ?? (sameTrace ? init.traceState : undefined);
+    if (traceState !== undefined) unit.traceState = traceState;
     for (const plugin of starters) {
       try {
         plugin.onStart!(unit);
@@ -169,6 +175,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
         traceId: parent?.trace_id,
         parentSpanId: parent?.span_id,
         traceFlags: parent?.traceFlags,
+        traceState: parent?.traceState,
       };
       const unit = startUnit(init);
       if (parent) {

@@ -5,7 +5,8 @@
  * unit in scope into a small structured-cloneable object to send along (`workerData`,
  * `postMessage`, a job payload); `runWithContext(ctx, fn)` on the other side restores it,
  * so log lines carry the same ids and a `canon.run` there becomes a child unit of the
- * request (same `trace_id`, `parent_request_id`, `parent_span_id`).
+ * request (same `trace_id`, `parent_request_id`, `parent_span_id`), and calls made there
+ * carry the same W3C `tracestate`.
  */
 import { storage } from './context.js';
 import { describe, invalidOption } from './errors.js';
@@ -13,6 +14,7 @@ import { type UnitOwner, WideEvent } from './event.js';
 import { SAMPLED_FLAGS, SPAN_ID_PATTERN, TRACE_FLAGS_PATTERN, TRACE_ID_PATTERN } from './ids.js';
 import { currentLogOutput } from './log-output.js';
 import { type Fields, isPlainObject } from './paths.js';
+import { parseTracestate } from './tracestate.js';
 
 /** The ids of a unit of work, as plain strings: safe for `postMessage` and JSON. */
 export interface ExportedContext {
@@ -23,6 +25,8 @@ export interface ExportedContext {
   trace_flags?: string;
   /** The unit's tenant, when it has one (see `canon/tenant`). */
   tenant_id?: string;
+  /** The W3C `tracestate` of the unit's trace, when it came with one. */
+  tracestate?: string;
 }
 
 const OPTION = 'runWithContext(ctx)';
@@ -59,6 +63,7 @@ export function exportContext(): ExportedContext | undefined {
   };
   if (unit.traceFlags !== SAMPLED_FLAGS) ctx.trace_flags = unit.traceFlags;
   if (unit.tenant !== undefined) ctx.tenant_id = unit.tenant;
+  if (unit.traceState !== undefined) ctx.tracestate = unit.traceState;
   return ctx;
 }
 
@@ -66,7 +71,7 @@ function checkContext(ctx: unknown): ExportedContext {
   if (!isPlainObject(ctx)) {
     throw invalidOption(OPTION, `expected what exportContext() returned, got ${describe(ctx)}`);
   }
-  const { request_id, trace_id, span_id, trace_flags, tenant_id } = ctx;
+  const { request_id, trace_id, span_id, trace_flags, tenant_id, tracestate } = ctx;
   if (typeof request_id !== 'string' || request_id === '' || request_id.length > 128) {
     throw invalidOption(
       `${OPTION}.request_id`,
@@ -84,6 +89,13 @@ function checkContext(ctx: unknown): ExportedContext {
   }
   if (tenant_id !== undefined && typeof tenant_id !== 'string') {
     throw invalidOption(`${OPTION}.tenant_id`, `expected a string, got ${describe(tenant_id)}`);
+  }
+  const validState = typeof tracestate === 'string' && parseTracestate(tracestate) !== undefined;
+  if (tracestate !== undefined && !validState) {
+    throw invalidOption(
+      `${OPTION}.tracestate`,
+      `expected a valid W3C tracestate list (key=value,…), got ${describe(tracestate)}`,
+    );
   }
   return ctx as unknown as ExportedContext;
 }
@@ -109,12 +121,13 @@ export function runWithContext<T>(ctx: ExportedContext | undefined, fn: () => T)
   if (typeof fn !== 'function')
     throw invalidOption('runWithContext(fn)', `expected a function, got ${describe(fn)}`);
   if (ctx === undefined) return storage.exit(fn);
-  const { request_id, trace_id, span_id, trace_flags, tenant_id } = checkContext(ctx);
+  const { request_id, trace_id, span_id, trace_flags, tenant_id, tracestate } = checkContext(ctx);
   const fields: Fields = { request_id, trace_id, span_id };
   if (tenant_id !== undefined) fields.tenant_id = tenant_id;
   const parent = new WideEvent(remoteOwner, fields, request_id, trace_id, span_id);
   parent.emitted = true; // writes to it are dropped: its event lives in the other thread
   parent.tenant = tenant_id; // getTenant() and withTenant() work in the other thread too
   if (trace_flags !== undefined) parent.traceFlags = trace_flags; // child units keep the sampling decision
+  if (tracestate !== undefined) parent.traceState = parseTracestate(tracestate); // and the vendors' trace state
   return storage.run(parent, fn);
 }

@@ -24,6 +24,8 @@ export interface UnitStart {
   readonly parentSpanId?: string;
   /** W3C trace flags (2 lowercase hex digits) from the incoming `traceparent` or the parent unit. */
   readonly traceFlags?: string;
+  /** The validated W3C `tracestate` list that came with `traceId` (`'rojo=00f0…,congo=t61r…'`). */
+  readonly traceState?: string;
   /** The adapter's fields (`method`, `path`, ...). */
   readonly fields?: Readonly<Fields>;
 }
@@ -35,6 +37,12 @@ export interface UnitIds {
   parentSpanId?: string;
   /** W3C trace flags, 2 lowercase hex digits (`'01'`: sampled). */
   traceFlags?: string;
+  /**
+   * The W3C `tracestate` to propagate for these ids (an OpenTelemetry span's). Default:
+   * the incoming one when `traceId` is the incoming trace's, else none. An invalid list
+   * is dropped.
+   */
+  traceState?: string;
 }
 
 /** An integration hooked into every unit of work (OpenTelemetry, tracking, ...). */

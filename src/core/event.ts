@@ -51,6 +51,12 @@ export class WideEvent {
    * it calls: an incoming `traceparent`'s (or active span's), else `'01'` (sampled).
    */
   traceFlags = SAMPLED_FLAGS;
+  /**
+   * @internal The W3C `tracestate` list of this unit's trace (validated, as propagated),
+   * from the incoming `traceparent`'s request or message, or the parent unit. Sent
+   * unchanged next to `traceparent` on every outgoing call; not a field of the event.
+   */
+  traceState: string | undefined = undefined;
 
   /** @internal Use `createCanon(...)` and an adapter or `canon.run` to get one. */
   constructor(

@@ -14,6 +14,22 @@ export const SPAN_ID_PATTERN = /^(?!0{16})[0-9a-f]{16}$/;
 export const TRACE_FLAGS_PATTERN = /^[0-9a-f]{2}$/;
 /** The trace flags of a trace nobody said otherwise about: sampled. */
 export const SAMPLED_FLAGS = '01';
+/** Trace flags with the `sampled` bit unset. */
+export const UNSAMPLED_FLAGS = '00';
+
+/**
+ * The trace flags Canon sends in a version-00 `traceparent`: the `sampled` bit of
+ * `flags` (2 hex digits) and nothing else — W3C Trace Context Level 1 defines no other
+ * bit and requires vendors to send them as zero.
+ *
+ * @example
+ * levelOneFlags('ff') // '01'
+ * levelOneFlags('02') // '00'
+ */
+export function levelOneFlags(flags: string): string {
+  if (flags === SAMPLED_FLAGS || flags === UNSAMPLED_FLAGS) return flags;
+  return (Number.parseInt(flags, 16) & 1) === 1 ? SAMPLED_FLAGS : UNSAMPLED_FLAGS;
+}
 
 const POOL_SIZE = 8192;
 const pool = Buffer.allocUnsafe(POOL_SIZE);

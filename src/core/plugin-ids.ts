@@ -3,11 +3,12 @@
  * Lets plugins supply a unit's trace ids before its event is built (the OpenTelemetry
  * bridge gives the active span's ids, so the event and the span describe one unit).
  * The first plugin that returns valid ids wins; invalid ids and throwing plugins are
- * ignored, so a plugin can never corrupt `trace_id` / `span_id`.
+ * ignored, so a plugin can never corrupt `trace_id` / `span_id`. An invalid `traceState`
+ * is dropped (the ids stay).
  */
 import type { CanonPlugin, UnitIds, UnitStart } from './config.js';
 import { SPAN_ID_PATTERN, TRACE_FLAGS_PATTERN, TRACE_ID_PATTERN } from './ids.js';
-
+import { parseTracestate } from './tracestate.js';
 
 function isValid(ids: UnitIds): boolean {
   return (
@@ -35,7 +36,10 @@ export function createIdResolver(
     for (const plugin of providers) {
       try {
         const ids = plugin.ids!(init);
-        if (ids && isValid(ids)) return ids;
+        if (ids && isValid(ids)) {
+          if (ids.traceState === undefined) return ids;
+          return { ...ids, traceState: parseTracestate(ids.traceState) };
+        }
       } catch {
         // a plugin must not break the unit
       }

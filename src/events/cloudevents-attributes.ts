@@ -5,7 +5,8 @@
  *
  * Mapping (envelope → CloudEvent): id → id, type → type, source → source,
  * timestamp → time, version → `eventversion`, correlation_id → `correlationid`,
- * causation_id → `causationid`, metadata trace_id/span_id → `traceparent`, other metadata
+ * causation_id → `causationid`, metadata trace_id/span_id → `traceparent` and a valid
+ * metadata tracestate next to it → `tracestate` (the distributed-tracing extension), other metadata
  * entries → extensions of the same name when the name and value allow it (lowercase
  * a-z0-9, at most 20 characters; string, boolean or integer), the rest JSON-encoded in
  * `canonmetadata`, data → data with `datacontenttype: application/json`.

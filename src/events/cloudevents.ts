@@ -56,17 +56,20 @@ function attributesOf(event: EventEnvelope): Record<string, string | number | bo
     correlationid: event.correlation_id,
   };
   if (event.causation_id) attributes.causationid = event.causation_id;
-  const { trace_id, span_id, ...rest } = event.metadata;
-  const { traceId, spanId } = envelopeTraceIds(event);
+  const { trace_id, span_id, tracestate, ...rest } = event.metadata;
+  const { traceId, spanId, traceState } = envelopeTraceIds(event);
   if (traceId && spanId) {
     attributes.traceparent = formatTraceparent(traceId, spanId);
   } else {
     if (trace_id !== undefined) rest.trace_id = trace_id;
     if (span_id !== undefined) rest.span_id = span_id;
   }
+  // the distributed-tracing extension's tracestate only next to its traceparent
+  if (traceState !== undefined) attributes.tracestate = traceState;
+  else if (tracestate !== undefined) rest.tracestate = tracestate;
   const packed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
-    const passthrough = key === 'subject' || key === 'dataschema' || key === 'tracestate';
+    const passthrough = key === 'subject' || key === 'dataschema';
     const extension = EXTENSION_NAME.test(key) && !CORE_ATTRIBUTES.has(key) && !CANON_EXTENSIONS.has(key);
     if ((passthrough ? typeof value === 'string' : extension) && isExtensionValue(value))
       attributes[key] = value;

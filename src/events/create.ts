@@ -20,7 +20,7 @@ export interface CreateEventOptions {
   causedBy?: EventEnvelope;
   /** Default: the service of the Canon instance in scope, else env SERVICE_NAME, else 'unknown'. */
   source?: string;
-  /** Merged over the defaults (`trace_id`, `span_id` of the unit in scope). */
+  /** Merged over the defaults (`trace_id` and `tracestate` of the unit in scope, `span_id` the event's own). */
   metadata?: EventMetadata;
 }
 
@@ -56,7 +56,8 @@ function envelope(def: EventDefinition, data: unknown, opts: CreateEventOptions 
       : (optionalString(opts.causation_id, 'causation_id') ?? cause?.id ?? scope.causation_id ?? null);
   const metadata: EventMetadata = {};
   if (scope.trace_id) metadata.trace_id = scope.trace_id;
-  if (scope.span_id) metadata.span_id = scope.span_id;
+  if (scope.span_id) metadata.span_id = scope.span_id; // replaced by the event's own span id below
+  if (scope.tracestate) metadata.tracestate = scope.tracestate;
   if (opts.metadata !== undefined) {
     if (opts.metadata === null || typeof opts.metadata !== 'object') {
       throw new CanonError(
@@ -81,7 +82,10 @@ function envelope(def: EventDefinition, data: unknown, opts: CreateEventOptions 
     data,
     metadata,
   };
-  recordPublished(event);
+  // the event's producer span, unless the caller placed the event in a trace of its own
+  const ownTrace = opts.metadata?.trace_id === undefined && opts.metadata?.span_id === undefined;
+  const spanId = recordPublished(event, scope.span_id !== undefined && ownTrace);
+  if (spanId !== undefined) metadata.span_id = spanId;
   return event;
 }
 

@@ -5,34 +5,54 @@
  * outbox rows and broker messages.
  */
 import { CanonError, describe, ErrorCodes } from '../core/errors.js';
+import { SPAN_ID_PATTERN, TRACE_ID_PATTERN } from '../core/ids.js';
+import { parseTracestate } from '../core/tracestate.js';
 
-/** Free-form context carried next to the data. Canon fills `trace_id`/`span_id`. */
+/** Free-form context carried next to the data. Canon fills `trace_id`/`span_id`/`tracestate`. */
 export interface EventMetadata {
   /** 32-hex W3C trace id of the unit of work that created the event. */
   trace_id?: string;
-  /** 16-hex span id of that unit of work. */
+  /**
+   * 16-hex span id of the event's creation (its producer span): listed with the event in
+   * the creating unit's `events_published[].span_id`, a child of that unit's `span_id`.
+   * Units that handle the event (outbox relay, webhook delivery, consumers without a
+   * `traceparent`) take it as their `parent_span_id`.
+   */
   span_id?: string;
+  /** The W3C `tracestate` of that trace, when the unit had one. */
+  tracestate?: string;
   [key: string]: unknown;
 }
 
-const TRACE_ID_SHAPE = /^[0-9a-f]{32}$/;
-const SPAN_ID_SHAPE = /^[0-9a-f]{16}$/;
+/** The trace an event was created in, as {@link envelopeTraceIds} reads it. */
+export interface EnvelopeTrace {
+  traceId?: string;
+  spanId?: string;
+  /** Only with a valid `traceId` and `spanId`: a `tracestate` never travels without its trace. */
+  traceState?: string;
+}
 
 /**
- * @internal The trace ids in an envelope's metadata (the unit that created it), each when it has the
- * shape of one (32 / 16 lowercase hex digits); metadata is free-form, so anything else is
- * left out.
+ * @internal The trace ids in an envelope's metadata (the unit that created it), each when it is
+ * one (32 / 16 lowercase hex digits, not all zeros), and its `tracestate` when both are
+ * and it is a valid list; metadata is free-form, so anything else is left out.
  *
  * @example
- * const { traceId, spanId } = envelopeTraceIds(event); // both strings, or undefined
+ * const { traceId, spanId, traceState } = envelopeTraceIds(event); // strings, or undefined
  */
-export function envelopeTraceIds(event: EventEnvelope | undefined): { traceId?: string; spanId?: string } {
-  const traceId = event?.metadata?.trace_id;
-  const spanId = event?.metadata?.span_id;
-  return {
-    traceId: typeof traceId === 'string' && TRACE_ID_SHAPE.test(traceId) ? traceId : undefined,
-    spanId: typeof spanId === 'string' && SPAN_ID_SHAPE.test(spanId) ? spanId : undefined,
+export function envelopeTraceIds(event: EventEnvelope | undefined): EnvelopeTrace {
+  const metadata = event?.metadata;
+  const traceId = metadata?.trace_id;
+  const spanId = metadata?.span_id;
+  const trace: EnvelopeTrace = {
+    traceId: typeof traceId === 'string' && TRACE_ID_PATTERN.test(traceId) ? traceId : undefined,
+    spanId: typeof spanId === 'string' && SPAN_ID_PATTERN.test(spanId) ? spanId : undefined,
   };
+  const traceState = metadata?.tracestate;
+  if (trace.traceId && trace.spanId && typeof traceState === 'string') {
+    trace.traceState = parseTracestate(traceState);
+  }
+  return trace;
 }
 
 /** A domain event as stored, published and delivered. */

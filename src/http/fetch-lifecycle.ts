@@ -19,13 +19,15 @@ import { REQUEST_ID_HEADER } from './request-id.js';
  */
 export function startFetchUnit(canon: Canon, request: Request, path: string): WideEvent {
   const headers = request.headers;
+  const traceparent = headers.get('traceparent');
   return startRequestUnit(
     canon,
     request.method,
     path,
     headers.get('user-agent'),
     headers.get(REQUEST_ID_HEADER),
-    headers.get('traceparent'),
+    traceparent,
+    traceparent === null ? null : headers.get('tracestate'), // a Headers lookup only when it can matter
   );
 }
 

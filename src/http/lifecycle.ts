@@ -10,6 +10,7 @@ import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
+import { parseTracestate } from '../core/tracestate.js';
 import { parseTraceparent } from './traceparent.js';
 
 /**
@@ -85,10 +86,11 @@ function onResponseClose(this: ServerResponse): void {
 /**
  * Starts the unit of work of one request from its parts (shared by the node:http
  * lifecycle below and the fetch-style one): method, path without the query string,
- * user agent, request id and W3C trace context.
+ * user agent, request id and W3C trace context. `tracestate` is read only when
+ * `traceparent` is valid (the spec's rule), so a request without it costs nothing.
  *
  * @example
- * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader);
+ * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, tracestateHeader);
  */
 export function startRequestUnit(
   canon: Canon,
@@ -97,6 +99,7 @@ export function startRequestUnit(
   userAgent: string | undefined | null,
   requestIdHeader: string | string[] | undefined | null,
   traceparentHeader: string | string[] | undefined | null,
+  tracestateHeader: string | string[] | undefined | null,
 ): WideEvent {
   const query = url.indexOf('?');
   const fields: Fields = {
@@ -114,6 +117,7 @@ export function startRequestUnit(
     traceId: trace?.traceId,
     parentSpanId: trace?.parentSpanId,
     traceFlags: trace?.flags,
+    traceState: trace && tracestateHeader ? parseTracestate(tracestateHeader) : undefined,
     fields,
   });
 }
@@ -141,6 +145,7 @@ export function startHttpUnit<S = IncomingMessage>(
     headers['user-agent'],
     headers[REQUEST_ID_HEADER],
     headers.traceparent,
+    headers.tracestate,
   );
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
   trackResponse<HttpState>(res, {

@@ -7,6 +7,7 @@
 import {
   type Context,
   context,
+  createTraceState,
   isSpanContextValid,
   type Span,
   SpanKind,
@@ -33,9 +34,12 @@ function parentOf(span: Span): string | undefined {
 const hexFlags = (flags: number) => (flags & 0xff).toString(16).padStart(2, '0');
 
 function idsOf(span: Span, unit: UnitStart, fallbackParent: string | undefined): UnitIds {
-  const { traceId, spanId, traceFlags } = span.spanContext();
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
   const parent = parentOf(span) ?? (traceId === unit.traceId ? fallbackParent : undefined);
-  return { traceId, spanId, parentSpanId: parent, traceFlags: hexFlags(traceFlags) };
+  const ids: UnitIds = { traceId, spanId, parentSpanId: parent, traceFlags: hexFlags(traceFlags) };
+  const serialized = traceState?.serialize();
+  if (serialized) ids.traceState = serialized; // else the incoming one, when the trace is the same
+  return ids;
 }
 
 /**
@@ -55,7 +59,7 @@ export function activeSpanFor(unit: UnitStart): { span: Span; ids: UnitIds } | u
 
 /**
  * Starts a span for `unit`: child of the active span (the parent unit's), else of the
- * incoming `traceparent`, else a new trace. Undefined when no tracer provider records.
+ * incoming `traceparent` (with its `tracestate`), else a new trace. Undefined when no tracer provider records.
  *
  * @example
  * const started = startSpanFor(tracer, unit);
@@ -67,6 +71,7 @@ export function startSpanFor(tracer: Tracer, unit: UnitStart): { span: Span; ids
       traceId: unit.traceId,
       spanId: unit.parentSpanId,
       traceFlags: unit.traceFlags === undefined ? TraceFlags.SAMPLED : Number.parseInt(unit.traceFlags, 16),
+      traceState: unit.traceState === undefined ? undefined : createTraceState(unit.traceState),
       isRemote: true,
     });
   }

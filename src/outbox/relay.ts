@@ -44,11 +44,12 @@ function startAttempt(
   row: OutboxRow,
 ): WideEvent {
   const event = row.payload;
-  const { traceId, spanId } = envelopeTraceIds(event);
+  const { traceId, spanId, traceState } = envelopeTraceIds(event);
   return canon.startUnit({
     kind: 'outbox',
     traceId,
     parentSpanId: spanId,
+    traceState,
     fields: {
       correlation_id: event.correlation_id,
       event: { id: event.id, type: event.type, version: event.version },

@@ -10,6 +10,7 @@ import { storage } from '../core/context.js';
 import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id.js';
+import { parseTracestate } from '../core/tracestate.js';
 import { parseTraceparent } from '../http/traceparent.js';
 
 /** @internal The parts of a request the connection event records. */
@@ -61,6 +62,7 @@ export function startConnectionUnit(
       traceId: parent.trace_id,
       parentSpanId: parent.span_id,
       traceFlags: parent.traceFlags,
+      traceState: parent.traceState,
       fields,
     });
     unit.fields.parent_request_id = parent.request_id;
@@ -73,6 +75,7 @@ export function startConnectionUnit(
     traceId: trace?.traceId,
     parentSpanId: trace?.parentSpanId,
     traceFlags: trace?.flags,
+    traceState: trace ? parseTracestate(request.header('tracestate')) : undefined,
     fields,
   });
 }

@@ -14,6 +14,7 @@ import { parseRetryAfter } from './schedule.js';
 import { decodeSecret } from './secret.js';
 import { signatureHeader } from './sign.js';
 import { checkUrl } from './ssrf.js';
+import { addTraceHeaders } from './trace-headers.js';
 
 /** A claimed delivery, with its endpoint as it is now (null once deleted). */
 export interface DeliveryRow extends ClaimedRow {
@@ -24,6 +25,8 @@ export interface DeliveryRow extends ClaimedRow {
   correlation_id: string | null;
   trace_id: string | null;
   span_id: string | null;
+  /** The W3C `tracestate` of that trace (validated when queued). */
+  tracestate: string | null;
   body: string;
   endpoint: {
     url: string;
@@ -48,12 +51,16 @@ export interface AttemptOutcome {
   response?: PostResult;
   retryAfterMs?: number;
   durationMs: number;
+  /** The request's client span id (the `traceparent` parent-id), with `propagateTrace` inside a wide event. */
+  spanId?: string;
 }
 
 export interface AttemptSettings {
   timeoutMs: number;
   allowPrivateNetworks: boolean;
   userAgent: string;
+  /** Send `traceparent` / `tracestate` (see ./trace-headers). */
+  propagateTrace: boolean;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -111,7 +118,7 @@ function fromError(error: unknown, timeoutMs: number, started: number): AttemptO
  * @internal Makes one attempt of `row`; never throws.
  *
  * @example
- * const outcome = await attemptDelivery(client, row, { timeoutMs: 15_000, allowPrivateNetworks: false, userAgent });
+ * const outcome = await attemptDelivery(client, row, { timeoutMs: 15_000, allowPrivateNetworks: false, userAgent, propagateTrace: false });
  */
 export async function attemptDelivery(
   client: HttpClient,
@@ -155,7 +162,15 @@ export async function attemptDelivery(
       url.username = '';
       url.password = '';
     }
-    return fromResponse(await client.post(url, headers, row.body, settings.timeoutMs), started);
+    const spanId = settings.propagateTrace ? addTraceHeaders(headers, row) : undefined;
+    let outcome: AttemptOutcome;
+    try {
+      outcome = fromResponse(await client.post(url, headers, row.body, settings.timeoutMs), started);
+    } catch (error) {
+      outcome = fromError(error, settings.timeoutMs, started);
+    }
+    if (spanId !== undefined) outcome.spanId = spanId;
+    return outcome;
   } catch (error) {
     return fromError(error, settings.timeoutMs, started);
   }

@@ -11,6 +11,7 @@ import { storage } from '../core/context.js';
 import { CanonError, ErrorCodes } from '../core/errors.js';
 import type { WideEvent } from '../core/event.js';
 import { randomHex } from '../core/ids.js';
+import { parseTracestate } from '../core/tracestate.js';
 import { createQueueWorker, type QueueWorker } from '../outbox/queue/worker.js';
 import { createAttemptWriter } from './attempt-writer.js';
 import { type AttemptOutcome, attemptDelivery, type DeliveryRow } from './deliver.js';
@@ -33,6 +34,7 @@ function startAttempt(canon: Canon, row: DeliveryRow, maxAttempts: number): Wide
     kind: 'webhook',
     traceId: row.trace_id ?? undefined,
     parentSpanId: row.span_id ?? undefined,
+    traceState: row.trace_id && row.span_id ? parseTracestate(row.tracestate) : undefined,
     fields: {
       correlation_id: row.correlation_id ?? undefined,
       event: { id: row.event_id, type: row.event_type },
@@ -75,6 +77,7 @@ export function createDeliveryWorker(
     timeoutMs: options.timeoutMs,
     allowPrivateNetworks: options.allowPrivateNetworks,
     userAgent: options.userAgent,
+    propagateTrace: options.propagateTrace,
   };
 
   async function deliver(row: DeliveryRow): Promise<void> {
@@ -115,6 +118,7 @@ export function createDeliveryWorker(
           response_status: outcome.response?.status,
           retry_in_ms: retryInMs,
           endpoint_disabled: disabled,
+          span_id: outcome.spanId,
         },
       });
       if (error) unit.markError(error);

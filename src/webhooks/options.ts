@@ -26,6 +26,12 @@ export interface WebhooksOptions {
   canon?: Canon;
   /** The `user-agent` header (default `'Canon-Webhooks/1'`). */
   userAgent?: string;
+  /**
+   * Send W3C `traceparent` and `tracestate` to endpoints, so a receiver that traces joins
+   * the sender's trace (default false: endpoints usually belong to others, and trace ids
+   * describe your system). Each attempt's span id is recorded as `webhook.span_id`.
+   */
+  propagateTrace?: boolean;
   /** Deliveries attempted at once by this process; a slow endpoint only holds its own (default 50). */
   concurrency?: number;
   /** Deliveries claimed per round trip (default 100). */
@@ -52,6 +58,7 @@ export interface ResolvedWebhooksOptions {
   disableAfterMs: number;
   canon: Canon | undefined;
   userAgent: string;
+  propagateTrace: boolean;
   concurrency: number;
   batchSize: number;
   pollIntervalMs: number;
@@ -85,6 +92,7 @@ const KNOWN = new Set([
   'allowPrivateNetworks',
   'canon',
   'userAgent',
+  'propagateTrace',
   'listen',
   'onError',
   ...Object.keys(INTEGERS),
@@ -128,6 +136,7 @@ export function resolveWebhooksOptions(options: WebhooksOptions): ResolvedWebhoo
     userAgent,
     schedule: resolveSchedule(options.schedule),
     allowPrivateNetworks: booleanOption(options.allowPrivateNetworks, 'allowPrivateNetworks', false),
+    propagateTrace: booleanOption(options.propagateTrace, 'propagateTrace', false),
     listen: booleanOption(options.listen, 'listen', true),
     timeoutMs: integer(options, 'timeoutMs'),
     disableAfterMs: integer(options, 'disableAfterMs'),

@@ -7,7 +7,8 @@
  *   `disabled_reason` (`manual`, `gone`, `failing`), `failing_since`, `created_at`, `updated_at`.
  * - `<prefix>_deliveries`: a queue table (see canon/outbox's queue/spec) with one row per
  *   event and endpoint: `endpoint_id`, `event_id`, `event_type`, `webhook_id`,
- *   `correlation_id`, `trace_id`, `span_id` and the exact `body` signed on every attempt.
+ *   `correlation_id`, `trace_id`, `span_id`, `tracestate` (version 2) and the exact `body`
+ *   signed on every attempt.
  * - `<prefix>_attempts`: the delivery log, one row per attempt.
  *
  * Deleting an endpoint deletes its deliveries and their log (ON DELETE CASCADE).
@@ -40,7 +41,7 @@ export function webhookTables(prefix: string): WebhookTables {
     doneStatus: 'delivered',
     doneAt: 'delivered_at',
     payloadColumns: `r.endpoint_id, r.event_id, r.event_type, r.webhook_id, r.correlation_id, r.trace_id,
-      r.span_id, r.body, (SELECT json_build_object('url', ep.url, 'secret', ep.secret,
+      r.span_id, r.tracestate, r.body, (SELECT json_build_object('url', ep.url, 'secret', ep.secret,
         'previous_secrets', ep.previous_secrets, 'enabled', ep.enabled)
       FROM ${endpoints.sql} ep WHERE ep.id = r.endpoint_id) AS endpoint`,
   };
@@ -97,6 +98,7 @@ export function webhookMigrations(tables: WebhookTables): Migration[] {
           ...queueIndexes(spec),
           `CREATE INDEX IF NOT EXISTS ${deliveries.object('event_idx')} ON ${deliveries.sql} (event_id)`,
         ],
+        [`ALTER TABLE ${deliveries.sql} ADD COLUMN IF NOT EXISTS tracestate text`],
       ],
     },
     {

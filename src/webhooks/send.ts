@@ -27,14 +27,14 @@ export interface SendResult {
  * @internal The fan-out statement of `tables`.
  *
  * Parameters: $1 event id, $2 type, $3 webhook id, $4 correlation id, $5 trace id,
- * $6 span id, $7 body, $8 delay of the first attempt (ms).
+ * $6 span id, $7 body, $8 delay of the first attempt (ms), $9 tracestate.
  */
 export function sendSql(tables: WebhookTables): string {
   const { endpoints, deliveries } = tables;
   return `WITH inserted AS (
     INSERT INTO ${deliveries.sql}
-      (endpoint_id, event_id, event_type, webhook_id, correlation_id, trace_id, span_id, body, available_at)
-    SELECT ep.id, $1, $2, $3, $4, $5, $6, $7, now() + $8::double precision * interval '1 millisecond'
+      (endpoint_id, event_id, event_type, webhook_id, correlation_id, trace_id, span_id, tracestate, body, available_at)
+    SELECT ep.id, $1, $2, $3, $4, $5, $6, $9, $7, now() + $8::double precision * interval '1 millisecond'
     FROM ${endpoints.sql} ep
     WHERE ep.enabled AND EXISTS (
       SELECT 1 FROM unnest(ep.events) AS p(pattern)
@@ -67,7 +67,7 @@ export async function fanOut(
     );
   }
   const body = serializePayload(event);
-  const { traceId, spanId } = envelopeTraceIds(event);
+  const { traceId, spanId, traceState } = envelopeTraceIds(event);
   const { rows } = await runQuery<{ queued: number }>(db, statement, [
     event.id,
     event.type,
@@ -77,6 +77,7 @@ export async function fanOut(
     spanId ?? null,
     body,
     firstDelayMs,
+    traceState ?? null,
   ]);
   const deliveries = Number(rows[0]?.queued ?? 0);
   if (deliveries > 0) getWideEvent()?.count('webhooks.queued', deliveries);

@@ -13,7 +13,7 @@ import type { Consumer, ConsumeOptions, MessageSource } from '../../src/consumer
 import { pgInbox, pgliteInbox } from '../../src/consumer/index.js';
 import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/index.js';
 import { canonNode } from '../../src/frameworks/node/index.js';
-import { createCanon, memorySink } from '../../src/index.js';
+import { createCanon, type ExportedContext, exportContext, memorySink } from '../../src/index.js';
 import { createOutbox, createRelay, pgliteStore } from '../../src/outbox/index.js';
 import { listen } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -110,7 +110,7 @@ export function flowCases(ctx: FlowContext) {
     });
   }
 
-  it('keeps correlation_id and trace_id from the HTTP request through outbox → relay → broker → consumer', async () => {
+  it('keeps correlation_id and trace context (trace_id, joinable span ids, tracestate) from the HTTP request through outbox → relay → broker → consumer', async () => {
     const db = new PGlite();
     const outbox = createOutbox({ store: pgliteStore(db) });
     await outbox.migrate();
@@ -131,19 +131,24 @@ export function flowCases(ctx: FlowContext) {
       await db.close();
     });
     const received: EventEnvelope[] = [];
-    await ctx.start('billing', async (event: EventEnvelope) => void received.push(event));
+    const contexts: (ExportedContext | undefined)[] = [];
+    await ctx.start('billing', async (event: EventEnvelope) => {
+      received.push(event);
+      contexts.push(exportContext());
+    });
     await relay.start();
 
     const traceId = randomBytes(16).toString('hex');
+    const tracestate = 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7';
     const response = await fetch(`${url}/orders`, {
       method: 'POST',
-      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, tracestate },
     });
     expect(response.status).toBe(201);
     const requestId = response.headers.get('x-request-id');
     const { id } = (await response.json()) as { id: string };
     await waitFor(() => received.length === 1, 15_000, 'end-to-end delivery');
-    expect(received[0]).toMatchObject({ id, correlation_id: requestId, metadata: { trace_id: traceId } });
+    expect(received[0]).toMatchObject({ id, correlation_id: requestId, metadata: { trace_id: traceId, tracestate } });
 
     await waitFor(() => ctx.messageEvents().length === 1, 2_000, 'consumer wide event');
     const [consumed] = ctx.messageEvents();
@@ -153,17 +158,24 @@ export function flowCases(ctx: FlowContext) {
       5_000,
       'relay event',
     );
+    const request = apiSink.events.find((e) => e.kind === 'http') as Fields;
+    // request → (events_published[].span_id) → relay attempt → (its events_published[].span_id) → consumer
+    expect(request.events_published).toEqual([{ type: 'order.placed', id, span_id: expect.any(String) }]);
     expect(attempt).toMatchObject({
       trace_id: traceId,
+      parent_span_id: request.events_published[0].span_id,
       correlation_id: requestId,
       outbox: { result: 'published' },
+      events_published: [{ type: 'order.placed', id, span_id: expect.any(String) }],
     });
     expect(consumed).toMatchObject({
       trace_id: traceId,
-      parent_span_id: attempt.span_id,
+      parent_span_id: attempt.events_published[0].span_id,
       correlation_id: requestId,
       event: { id },
       outcome: 'success',
     });
+    expect(new Set([request.span_id, attempt.span_id, attempt.events_published[0].span_id, consumed.span_id]).size).toBe(4);
+    expect(contexts[0]).toMatchObject({ trace_id: traceId, tracestate });
   });
 }

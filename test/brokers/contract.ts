@@ -307,7 +307,8 @@ export function brokerContract(broker: BrokerName) {
       kind: 'message',
       service: 'billing',
       trace_id: ids.trace_id,
-      parent_span_id: ids.span_id,
+      // the send's span: the event's creation span in the producer, listed in its events_published
+      parent_span_id: event.metadata.span_id,
       correlation_id: ids.request_id,
       event: { id: event.id, type: 'order.placed', version: 1 },
       message: {
@@ -320,8 +321,9 @@ export function brokerContract(broker: BrokerName) {
       },
       billing: { invoice_id: 'inv_1' },
       outcome: 'success',
-      events_published: [{ type: 'invoice.issued', id: created[0].id }],
+      events_published: [{ type: 'invoice.issued', id: created[0].id, span_id: created[0].metadata.span_id }],
     });
+    expect(event.metadata.span_id).not.toBe(ids.span_id);
     expect(wide.message.subject_or_queue).toContain(Object.values(h.names)[0]);
     expect(wide.message.lag_ms).toBeGreaterThanOrEqual(0);
     expect(wide.message.lag_ms).toBeLessThan(10_000);
@@ -329,8 +331,9 @@ export function brokerContract(broker: BrokerName) {
     expect(created[0]).toMatchObject({
       causation_id: event.id,
       correlation_id: ids.request_id,
-      metadata: { trace_id: ids.trace_id, span_id: wide.span_id },
+      metadata: { trace_id: ids.trace_id, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) },
     });
+    expect(created[0].metadata.span_id).not.toBe(wide.span_id);
   });
 
   it('stops gracefully: finishes and acknowledges the handler in flight, hands back what it had not started', async () => {

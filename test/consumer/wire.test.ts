@@ -21,15 +21,56 @@ describe('wire format', () => {
     });
   });
 
-  it('carries the trace of the unit in scope, else the one recorded on the event', async () => {
+  it('carries the trace of the unit in scope (the send’s own span, listed in events_published), else the one recorded on the event', async () => {
     const canon = createCanon({ service: 'test', sinks: [memorySink()], handleExit: false });
     const inUnit = await canon.run({}, async (unit) => {
       const event = createEvent(Placed, { n: 1 });
-      return { event, traceparent: encodeEvent(event).headers.traceparent, unit };
+      const foreign = { ...createEvent(Placed, { n: 2 }), id: 'made-elsewhere' };
+      return {
+        event,
+        traceparent: encodeEvent(event).headers.traceparent,
+        again: encodeEvent(event).headers.traceparent,
+        foreign: encodeEvent(foreign).headers.traceparent,
+        unit,
+        listed: unit.get('events_published') as { id: string; span_id: string }[],
+      };
     });
-    expect(inUnit.traceparent).toBe(`00-${inUnit.unit.trace_id}-${inUnit.unit.span_id}-01`);
+    const created = inUnit.listed.find((item) => item.id === inUnit.event.id)!;
+    // an event created in this unit is sent under its creation span: one span per event
+    expect(created.span_id).toBe(inUnit.event.metadata.span_id);
+    expect(created.span_id).not.toBe(inUnit.unit.span_id);
+    expect(inUnit.traceparent).toBe(`00-${inUnit.unit.trace_id}-${created.span_id}-01`);
+    expect(inUnit.again).toBe(inUnit.traceparent);
+    // an event sent but not created here is listed now, under a span of its own
+    const sent = inUnit.listed.find((item) => item.id === 'made-elsewhere')!;
+    expect(sent.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(inUnit.foreign).toBe(`00-${inUnit.unit.trace_id}-${sent.span_id}-01`);
     expect(encodeEvent(inUnit.event).headers.traceparent).toBe(inUnit.traceparent);
     expect(encodeEvent(createEvent(Placed, { n: 1 })).headers.traceparent).toBeUndefined();
+  });
+
+  it('sends the trace’s tracestate next to traceparent, never alone', async () => {
+    const canon = createCanon({ service: 'test', sinks: [memorySink()], handleExit: false });
+    const unit = canon.startUnit({
+      kind: 'job',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: '00f067aa0ba902b7',
+      traceState: 'rojo=00f067aa0ba902b7',
+    });
+    const { storage } = await import('../../src/core/context.js');
+    const event = storage.run(unit, () => createEvent(Placed, { n: 1 }));
+    expect(event.metadata.tracestate).toBe('rojo=00f067aa0ba902b7');
+    expect(storage.run(unit, () => encodeEvent(event, 'compact').headers)).toMatchObject({
+      traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/),
+      tracestate: 'rojo=00f067aa0ba902b7',
+    });
+    // outside the unit: from the event's metadata
+    expect(encodeEvent(event).headers.tracestate).toBe('rojo=00f067aa0ba902b7');
+    const orphan = { ...event, metadata: { tracestate: 'rojo=00f067aa0ba902b7' } };
+    expect(encodeEvent(orphan).headers).not.toHaveProperty('tracestate');
+    const invalid = { ...event, metadata: { ...event.metadata, tracestate: 'Rojo=1' } };
+    expect(encodeEvent(invalid).headers).not.toHaveProperty('tracestate');
+    unit.end();
   });
 
   it('summarizes errors on one line, capped at 1 000 characters', () => {

@@ -167,6 +167,16 @@ describe('runWithContext in the same thread', () => {
     expect(sampled).not.toHaveProperty('trace_flags');
   });
 
+  it('carries the trace’s tracestate: exported, restored, kept by child units, normalized', async () => {
+    const canon = createCanon({ sinks: [memorySink()], handleExit: false });
+    closers.push(() => canon.close());
+    const withState = { ...ctx, tracestate: 'rojo=00f067aa0ba902b7 ,\tcongo=t61rcWkgMzE' };
+    const again = await runWithContext(withState, () => canon.run({ kind: 'job' }, () => exportContext()));
+    expect(again).toMatchObject({ trace_id: ctx.trace_id, tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE' });
+    const none = await runWithContext(ctx, () => canon.run({ kind: 'job' }, () => exportContext()));
+    expect(none).not.toHaveProperty('tracestate');
+  });
+
   it('inside a unit, runWithContext(undefined) runs outside any unit', async () => {
     const canon = createCanon({ sinks: [memorySink()], handleExit: false });
     closers.push(() => canon.close());
@@ -187,6 +197,8 @@ describe('runWithContext in the same thread', () => {
     expect(run({ ...ctx, trace_id: '0'.repeat(32) })).toThrow(/trace_id/);
     expect(run({ ...ctx, span_id: 12 })).toThrow(/`runWithContext\(ctx\)\.span_id`/);
     expect(run({ ...ctx, tenant_id: 7 })).toThrow(/`runWithContext\(ctx\)\.tenant_id`/);
+    expect(run({ ...ctx, tracestate: 'foo=1,foo=2' })).toThrow(/`runWithContext\(ctx\)\.tracestate`/);
+    expect(run({ ...ctx, tracestate: ['foo=1'] })).toThrow(/`runWithContext\(ctx\)\.tracestate`/);
     expect(() => runWithContext(ctx, 'nope' as never)).toThrow(/`runWithContext\(fn\)`/);
   });
 

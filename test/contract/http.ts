@@ -13,6 +13,8 @@
  * - `GET /slow`       writes one chunk, then waits 5 s (clients abort it).
  * - `GET /echo/:n`    enriches `echo.n` before and after random pauses, answers `n`.
  * - `GET /tenant`     answers `{ tenant: getTenant() ?? null }` after random pauses.
+ * - `GET /context`    answers `{ context: exportContext() ?? null }` after a pause: the
+ *                     trace context (and `tracestate`) calls made there would carry.
  * - `POST /body`      reads the JSON body `{ n }` the framework's usual way, then sets
  *                     `body.n` through `getWideEvent()`, answers `{ n, request_id }`.
  * - anything else     the framework's own 404.
@@ -22,8 +24,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpAdapterOptions } from '../../src/http/options.js';
 import { type Canon, createCanon, type MemorySink, memorySink } from '../../src/index.js';
-import { abortAfterFirstChunk, postInTwoChunks } from '../helpers/http.js';
+import { abortAfterFirstChunk, getWithHeaderLines, postInTwoChunks } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
+import { P, T, TRACEPARENT_CASES, TRACESTATE_CASES } from './trace-context-cases.js';
 
 export interface ContractApp {
   url: string;
@@ -130,6 +133,27 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
           const e = await eventFor(sink, r.headers.get('x-request-id')!);
           expect(e.trace_id).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
           expect(e.parent_span_id).toBeUndefined();
+        }
+      });
+    });
+
+    it('conforms to W3C Trace Context Level 1 on the spec test suite’s cases (traceparent and tracestate)', async () => {
+      await withApp(entry, async (app, sink) => {
+        for (const c of [...TRACEPARENT_CASES, ...TRACESTATE_CASES]) {
+          const res = await getWithHeaderLines(`${app.url}/context`, c.headers);
+          expect(res.status, c.name).toBe(200);
+          const { context } = JSON.parse(res.body);
+          const event = await eventFor(sink, res.headers['x-request-id'] as string);
+          expect(context.trace_id, c.name).toBe(event.trace_id);
+          if (c.continued) {
+            expect([event.trace_id, event.parent_span_id], c.name).toEqual([T, P]);
+          } else {
+            expect(event.trace_id, c.name).not.toBe(T);
+            expect(event.parent_span_id, c.name).toBeUndefined();
+          }
+          expect(context.trace_flags ?? '01', c.name).toBe(c.flags ?? '01');
+          expect(context.tracestate, c.name).toBe(c.tracestate);
+          expect(event, c.name).not.toHaveProperty('tracestate');
         }
       });
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CanonPlugin, createCanon, memorySink } from '../../src/index.js';
+import { type CanonPlugin, createCanon, exportContext, memorySink, runWithContext } from '../../src/index.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
@@ -51,6 +51,19 @@ describe('plugin ids hook', () => {
     );
     await canon.run({}, () => {});
     expect(sink.events[0]).toMatchObject({ trace_id: TRACE, span_id: 'abcdefabcdefabcd' });
+  });
+
+  it('tracestate: a plugin’s own (normalized, invalid dropped), else the incoming one within the same trace only', async () => {
+    const incoming = { request_id: 'r1', trace_id: TRACE, span_id: PARENT, tracestate: 'rojo=1' };
+    const stateOf = async (plugin: CanonPlugin) => {
+      const { canon } = canonWith(plugin);
+      return runWithContext(incoming, () => canon.run({}, () => exportContext()?.tracestate));
+    };
+    expect(await stateOf({ name: 'own', ids: () => ({ traceId: TRACE, spanId: SPAN, traceState: 'a=1 , b=2' }) })).toBe('a=1,b=2');
+    expect(await stateOf({ name: 'same-trace', ids: () => ({ traceId: TRACE, spanId: SPAN }) })).toBe('rojo=1');
+    expect(await stateOf({ name: 'invalid', ids: () => ({ traceId: TRACE, spanId: SPAN, traceState: 'A=1' }) })).toBe('rojo=1');
+    const other = 'abcdefabcdefabcdabcdefabcdefabcd';
+    expect(await stateOf({ name: 'other-trace', ids: () => ({ traceId: other, spanId: SPAN }) })).toBeUndefined();
   });
 
   it('passes the handle to onFinalize along with the redacted copy', async () => {

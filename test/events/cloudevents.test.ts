@@ -75,6 +75,21 @@ describe('toCloudEvent', () => {
     expect(new CloudEvent(ce as never).validate()).toBe(true);
   });
 
+  it('maps the trace’s tracestate to the distributed-tracing extension, only next to its traceparent', () => {
+    const trace = { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' };
+    const traced = createEvent(OrderPlaced, {}, { metadata: { ...trace, tracestate: 'rojo=1,congo=2' } });
+    const ce = toCloudEvent(traced);
+    expect(ce).toMatchObject({ traceparent: `00-${trace.trace_id}-${trace.span_id}-01`, tracestate: 'rojo=1,congo=2' });
+    expect(new CloudEvent(ce as never).validate()).toBe(true);
+    expect(fromCloudEvent(toCloudEvent(traced, { mode: 'binary' }))).toEqual(traced);
+    // without a trace, or invalid, it is no tracestate attribute (kept in canonmetadata)
+    const alone = createEvent(OrderPlaced, {}, { metadata: { tracestate: 'rojo=1' } });
+    expect(toCloudEvent(alone)).not.toHaveProperty('tracestate');
+    expect(fromCloudEvent(toCloudEvent(alone)).metadata).toEqual({ tracestate: 'rojo=1' });
+    const invalid = createEvent(OrderPlaced, {}, { metadata: { ...trace, tracestate: 'Rojo=1' } });
+    expect(toCloudEvent(invalid)).not.toHaveProperty('tracestate');
+  });
+
   it('refuses a bad mode', () => {
     expect(() => toCloudEvent(createEvent(OrderPlaced, {}), { mode: 'stream' } as never)).toThrow(/`mode`/);
   });

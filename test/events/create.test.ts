@@ -100,26 +100,45 @@ describe('createEvent inside a wide-event scope', () => {
     const sink = memorySink();
     const canon = createCanon({ service: 'checkout', sinks: [sink], handleExit: false });
     let ids: string[] = [];
+    let spans: string[] = [];
     await canon.run({ kind: 'job' }, (unit) => {
       const a = createEvent(OrderPlaced, { order_id: 'o', items: [] });
       const b = createEvent(OrderPlaced, { order_id: 'p', items: [] }, { correlation_id: 'mine' });
       expect(a.correlation_id).toBe(unit.request_id);
       expect(b.correlation_id).toBe('mine');
-      expect(a.metadata).toEqual({ trace_id: unit.trace_id, span_id: unit.span_id });
+      expect(a.metadata).toEqual({ trace_id: unit.trace_id, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      expect(a.metadata.span_id).not.toBe(unit.span_id);
+      expect(b.metadata.span_id).not.toBe(a.metadata.span_id);
       expect(a.source).toBe('checkout');
       ids = [a.id, b.id];
+      spans = [a.metadata.span_id!, b.metadata.span_id!];
     });
-    expect(sink.events[0].events_published).toEqual(ids.map((id) => ({ type: 'order.placed', id })));
+    // each event's creation is a span of its own, listed with it: what continues the
+    // event (relay, webhook, consumer) names it as parent_span_id
+    expect(sink.events[0].events_published).toEqual(
+      ids.map((id, i) => ({ type: 'order.placed', id, span_id: spans[i] })),
+    );
   });
 
-  it('caps events_published and counts the rest', async () => {
+  it('caps events_published and counts the rest; an unlisted event names the unit’s own span', async () => {
     const sink = memorySink();
     const canon = createCanon({ sinks: [sink], handleExit: false });
-    await canon.run({}, () => {
-      for (let i = 0; i < 60; i++) createEvent(OrderPlaced, { order_id: String(i), items: [] });
-    });
+    const made = await canon.run({}, () =>
+      Array.from({ length: 60 }, (_, i) => createEvent(OrderPlaced, { order_id: String(i), items: [] })),
+    );
     expect(sink.events[0].events_published).toHaveLength(50);
     expect(sink.events[0].events_published_truncated).toBe(10);
+    expect(made[49].metadata.span_id).toBe(sink.events[0].events_published[49].span_id);
+    expect(made[50].metadata.span_id).toBe(sink.events[0].span_id);
+  });
+
+  it('keeps a trace the caller put in metadata, and lists the event without a span of its own', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const metadata = { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' };
+    const event = await canon.run({}, () => createEvent(OrderPlaced, { order_id: 'o', items: [] }, { metadata }));
+    expect(event.metadata).toEqual(metadata);
+    expect(sink.events[0].events_published).toEqual([{ type: 'order.placed', id: event.id }]);
   });
 
   it('inside a unit that handles an event, keeps its correlation and makes it the cause', async () => {

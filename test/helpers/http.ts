@@ -80,3 +80,23 @@ export function postInTwoChunks(
     setTimeout(() => req.end(body.slice(half)), pauseMs);
   });
 }
+
+/**
+ * GETs `url` sending `lines` as header lines, in order and as written: a name may repeat
+ * (one line each) and keeps its case, values keep their spaces and tabs.
+ */
+export function getWithHeaderLines(url: string, lines: [string, string][]): Promise<RawResponse> {
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of lines) (headers[name] ??= []).push(value);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

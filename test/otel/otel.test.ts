@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, createTraceState, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BasicTracerProvider,
@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canonNode } from '../../src/frameworks/node/index.js';
-import { createCanon, memorySink } from '../../src/index.js';
+import { createCanon, type ExportedContext, exportContext, memorySink } from '../../src/index.js';
 import { otelBridge } from '../../src/otel/index.js';
 import { listen } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
@@ -164,6 +164,51 @@ describe('otelBridge', () => {
     expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: 'no such order' });
     expect(failed.spanContext().spanId).toBe(failedEvent.span_id);
     expect(failedEvent.parent_span_id).toBeUndefined();
+  });
+
+  it('carries tracestate: into the span it starts, and from an active span into the unit', async () => {
+    const { sink, canon } = setup({ startSpans: true });
+    const contexts: (ExportedContext | undefined)[] = [];
+    const server = await listen(
+      http.createServer(
+        canonNode(canon, (_req, res) => {
+          contexts.push(exportContext());
+          res.end('ok');
+        }),
+      ),
+    );
+    try {
+      await fetch(`${server.url}/`, {
+        headers: {
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+          tracestate: 'rojo=00f067aa0ba902b7, congo=t61rcWkgMzE',
+        },
+      }).then((res) => res.text());
+      await waitFor(() => exporter.getFinishedSpans().length === 1);
+    } finally {
+      await server.close();
+    }
+    const [span] = exporter.getFinishedSpans();
+    expect(span.spanContext().traceState?.serialize()).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
+    expect(contexts[0]).toMatchObject({ span_id: sink.events[0].span_id, tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE' });
+
+    // an active span's own tracestate (the OpenTelemetry propagator's) is the unit's
+    const parent = trace.setSpanContext(context.active(), {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      traceState: createTraceState('otel=abc'),
+      isRemote: true,
+    });
+    const bridged = setup();
+    const exported = await context.with(parent, () =>
+      tracer.startActiveSpan('handler', async (active) => {
+        const ctx = await bridged.canon.run({}, () => exportContext());
+        active.end();
+        return ctx;
+      }),
+    );
+    expect(exported).toMatchObject({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', tracestate: 'otel=abc' });
   });
 
   it('refuses bad options, naming them', () => {

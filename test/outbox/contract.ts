@@ -252,7 +252,7 @@ export function outboxContract(
       expect(first).toMatchObject({
         correlation_id: event.correlation_id,
         trace_id: request.trace_id,
-        parent_span_id: request.span_id,
+        parent_span_id: request.events_published[0].span_id, // the event's creation span
         event: { id: event.id, type: 'order.placed', version: 1 },
         outbox: { table: outbox.table, topic: 'order.placed', key: 'k1', max_attempts: 10 },
         error: { type: 'Error', message: 'refused #1', code: 'E_BROKER' },

@@ -113,12 +113,19 @@ describe('canon/sse connection lifecycle', () => {
 
   it('emits one wide event per connection with request id, trace and totals', async () => {
     const sink = memorySink();
-    const canon = createCanon({ sinks: [sink], handleExit: false, service: 'sse-test' });
+    const traceStates: (string | undefined)[] = [];
+    const canon = createCanon({
+      sinks: [sink],
+      handleExit: false,
+      service: 'sse-test',
+      plugins: [{ name: 'trace-state', onStart: (unit) => void traceStates.push(unit.traceState) }],
+    });
     const { hub, url } = await setup({ canon, retryMs: 1_000 });
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const client = rawClient(`${url}/stream?channels=a,b&user=alice`, {
       'x-request-id': 'req-sse-1',
       traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      tracestate: 'rojo=00f067aa0ba902b7',
       'user-agent': 'sse-test-agent',
       'last-event-id': 'nope',
     });
@@ -149,6 +156,7 @@ describe('canon/sse connection lifecycle', () => {
       outcome: 'success',
     });
     expect(sink.events[0].duration_ms).toBeGreaterThan(0);
+    expect(traceStates).toEqual(['rojo=00f067aa0ba902b7']); // what calls made for the connection carry
   });
 
   it('is a child of the request event when an HTTP adapter wraps the handler', async () => {

@@ -22,6 +22,7 @@ const serverB = http.createServer(
   canonNode(canonB, (req, res) => {
     req.canon.set('received.custom', req.headers['x-custom']);
     req.canon.set('received.traceparent', req.headers.traceparent);
+    req.canon.set('received.tracestate', req.headers.tracestate);
     res.statusCode = req.url?.startsWith('/fail') ? 503 : 200;
     res.end('from b');
   }),
@@ -69,7 +70,7 @@ async function throughA(work: (req: http.IncomingMessage) => Promise<unknown>, h
 }
 
 describe('trackedFetch', () => {
-  it('records the call and continues the trace in the callee (same trace_id, parent_span_id = caller span)', async () => {
+  it('records the call as a client span the callee continues (same trace_id, parent_span_id = the call’s span_id)', async () => {
     const hostB = new URL(b.url).host;
     const { eventA, eventsB } = await throughA(async () => {
       const res = await trackedFetch(`${b.url}/b?token=secret-token`, { headers: { 'x-custom': 'kept' } });
@@ -78,19 +79,48 @@ describe('trackedFetch', () => {
     expect(eventA.external).toMatchObject({
       call_count: 1,
       error_count: 0,
-      calls: [{ host: hostB, method: 'GET', status_code: 200, duration_ms: expect.any(Number) }],
+      calls: [
+        { host: hostB, method: 'GET', status_code: 200, duration_ms: expect.any(Number), span_id: expect.any(String) },
+      ],
     });
+    const call = eventA.external.calls[0];
+    expect(call.span_id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+    expect(call.span_id).not.toBe(eventA.span_id);
     expect(eventA.external.total_ms).toBeGreaterThan(0);
     expect(JSON.stringify(eventA)).not.toContain('secret-token');
     expect(eventsB).toHaveLength(1);
     expect(eventsB[0]).toMatchObject({
       service: 'b',
       trace_id: eventA.trace_id,
-      parent_span_id: eventA.span_id,
+      parent_span_id: call.span_id,
       request_id: eventA.request_id,
-      received: { custom: 'kept' },
+      received: { custom: 'kept', traceparent: `00-${eventA.trace_id}-${call.span_id}-01` },
     });
     expect(eventsB[0].span_id).not.toBe(eventA.span_id);
+  });
+
+  it('gives every call a span id of its own, children of the unit’s span', async () => {
+    const { eventA, eventsB } = await throughA(async () => {
+      await Promise.all([1, 2, 3].map(() => trackedFetch(`${b.url}/b`).then((res) => res.text())));
+    });
+    const spans = eventA.external.calls.map((call: { span_id: string }) => call.span_id);
+    expect(new Set([...spans, eventA.span_id]).size).toBe(4);
+    expect(eventsB.map((e) => e.parent_span_id).sort()).toEqual([...spans].sort());
+    expect(new Set(eventsB.map((e) => e.trace_id))).toEqual(new Set([eventA.trace_id]));
+  });
+
+  it('propagates the incoming tracestate unchanged (never without its traceparent)', async () => {
+    const call = async () => (await trackedFetch(`${b.url}/b`)).text();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const withState = await throughA(call, { traceparent, tracestate: 'rojo=00f067aa0ba902b7 , congo=t61rcWkgMzE' });
+    expect(withState.eventsB[0].received.tracestate).toBe('rojo=00f067aa0ba902b7,congo=t61rcWkgMzE');
+    expect(withState.eventA).not.toHaveProperty('tracestate'); // kept on the unit, not on the event
+    const badParent = await throughA(call, { traceparent: traceparent.toUpperCase(), tracestate: 'rojo=1' });
+    expect(badParent.eventsB[0].received.tracestate).toBeUndefined();
+    expect(badParent.eventsB[0].trace_id).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    const badState = await throughA(call, { traceparent, tracestate: 'rojo=1,rojo=2' });
+    expect(badState.eventsB[0].received).toMatchObject({ traceparent: expect.stringContaining('4bf92f35') });
+    expect(badState.eventsB[0].received.tracestate).toBeUndefined();
   });
 
   it('passes the caller’s sampled flag on unchanged: an unsampled trace stays unsampled downstream', async () => {
@@ -98,9 +128,14 @@ describe('trackedFetch', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const unsampled = await throughA(call, { traceparent: `00-${traceId}-00f067aa0ba902b7-00` });
     expect(unsampled.eventA.trace_id).toBe(traceId);
-    expect(unsampled.eventsB[0].received.traceparent).toBe(`00-${traceId}-${unsampled.eventA.span_id}-00`);
+    const unsampledSpan = unsampled.eventA.external.calls[0].span_id;
+    expect(unsampled.eventsB[0].received.traceparent).toBe(`00-${traceId}-${unsampledSpan}-00`);
     const fresh = await throughA(call);
-    expect(fresh.eventsB[0].received.traceparent).toBe(`00-${fresh.eventA.trace_id}-${fresh.eventA.span_id}-01`);
+    const freshSpan = fresh.eventA.external.calls[0].span_id;
+    expect(fresh.eventsB[0].received.traceparent).toBe(`00-${fresh.eventA.trace_id}-${freshSpan}-01`);
+    // W3C Level 1 defines only the sampled bit: others are sent as zero
+    const otherBits = await throughA(call, { traceparent: `00-${traceId}-00f067aa0ba902b7-ff` });
+    expect(otherBits.eventsB[0].received.traceparent).toMatch(/-01$/);
   });
 
   it('records failures without a response and 5xx answers as errors, never the URL’s secrets', async () => {
@@ -116,36 +151,63 @@ describe('trackedFetch', () => {
         method: 'POST',
         duration_ms: expect.any(Number),
         error: 'ECONNREFUSED',
+        span_id: expect.any(String),
       },
-      { host: new URL(b.url).host, method: 'GET', status_code: 503, duration_ms: expect.any(Number) },
-      { host: '127.0.0.1', method: 'GET', duration_ms: expect.any(Number), error: 'TypeError' },
+      {
+        host: new URL(b.url).host,
+        method: 'GET',
+        status_code: 503,
+        duration_ms: expect.any(Number),
+        span_id: expect.any(String),
+      },
+      {
+        host: '127.0.0.1',
+        method: 'GET',
+        duration_ms: expect.any(Number),
+        error: 'TypeError',
+        span_id: expect.any(String),
+      },
     ]);
     expect(JSON.stringify(eventA)).not.toMatch(/secret|hunter2|user:/);
   });
 
-  it('keeps a traceparent the caller set, and propagate: false sends none', async () => {
+  it('keeps a traceparent the caller set (and sends no tracestate of its own with it), and propagate: false sends none', async () => {
     const own = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const quiet = createTrackedFetch({ propagate: false });
+    const incoming = {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'rojo=00f067aa0ba902b7',
+    };
     const { eventA, eventsB } = await throughA(async () => {
       await trackedFetch(b.url, { headers: [['traceparent', own]] }).then((res) => res.text());
       await quiet(b.url).then((res) => res.text());
-    });
+    }, incoming);
     expect(eventsB[0]).toMatchObject({
       trace_id: '0af7651916cd43dd8448eb211c80319c',
       parent_span_id: 'b7ad6b7169203331',
+      request_id: eventA.request_id,
     });
+    expect(eventsB[0].received.tracestate).toBeUndefined();
     expect(eventsB[1].trace_id).not.toBe(eventA.trace_id);
     expect(eventsB[1].request_id).not.toBe(eventA.request_id);
+    expect(eventsB[1].received.tracestate).toBeUndefined();
     expect(eventA.external.call_count).toBe(2);
+    // neither call carried a span id of Canon's: none is recorded
+    expect(eventA.external.calls.map((call: object) => 'span_id' in call)).toEqual([false, false]);
   });
 
-  it('caps the calls list and counts the overflow', async () => {
+  it('caps the calls list and counts the overflow; a call past the cap names the unit’s span as parent', async () => {
     const capped = createTrackedFetch({ maxCalls: 2 });
-    const { eventA } = await throughA(async () => {
+    const { eventA, eventsB } = await throughA(async () => {
       for (let i = 0; i < 3; i++) await capped(b.url).then((res) => res.text());
     });
     expect(eventA.external.calls).toHaveLength(2);
     expect(eventA.external).toMatchObject({ call_count: 3, calls_dropped: 1 });
+    expect(eventsB.map((e) => e.parent_span_id)).toEqual([
+      eventA.external.calls[0].span_id,
+      eventA.external.calls[1].span_id,
+      eventA.span_id,
+    ]);
   });
 
   it('is plain fetch outside a unit of work', async () => {
@@ -181,7 +243,12 @@ describe('installFetchTracking (undici global dispatcher)', () => {
         call_count: 2,
         calls: [{ status_code: 200 }, { status_code: 200 }],
       });
-      expect(eventsB[0]).toMatchObject({ trace_id: eventA.trace_id, parent_span_id: eventA.span_id });
+      expect(eventsB[0]).toMatchObject({
+        trace_id: eventA.trace_id,
+        parent_span_id: eventA.external.calls[0].span_id,
+      });
+      expect(eventsB[1].parent_span_id).toBe(eventA.external.calls[1].span_id);
+      expect(eventA.external.calls[0].span_id).not.toBe(eventA.external.calls[1].span_id);
     } finally {
       uninstall();
     }
@@ -206,18 +273,22 @@ describe('installFetchTracking (undici global dispatcher)', () => {
         expect(statusCode).toBe(503);
         await fetch(`http://127.0.0.1:${closedPort}/`).catch(() => {});
       });
+      const span_id = expect.stringMatching(/^[0-9a-f]{16}$/);
       expect(eventA.external.calls).toEqual([
-        { host: new URL(b.url).host, method: 'GET', status_code: 200, duration_ms: expect.any(Number) },
-        { host: new URL(b.url).host, method: 'PUT', status_code: 503, duration_ms: expect.any(Number) },
+        { host: new URL(b.url).host, method: 'GET', status_code: 200, duration_ms: expect.any(Number), span_id },
+        { host: new URL(b.url).host, method: 'PUT', status_code: 503, duration_ms: expect.any(Number), span_id },
         {
           host: `127.0.0.1:${closedPort}`,
           method: 'GET',
           duration_ms: expect.any(Number),
           error: 'ECONNREFUSED',
+          span_id,
         },
       ]);
       expect(eventA.external.error_count).toBe(2);
-      expect(eventsB.map((e) => e.parent_span_id)).toEqual([eventA.span_id, eventA.span_id]);
+      expect(eventsB.map((e) => e.parent_span_id)).toEqual(
+        eventA.external.calls.slice(0, 2).map((call: { span_id: string }) => call.span_id),
+      );
     } finally {
       uninstall();
       undici.setGlobalDispatcher(previous);
@@ -231,7 +302,7 @@ describe('installFetchTracking (undici global dispatcher)', () => {
       await fetch(b.url, { dispatcher } as RequestInit).then((res) => res.text());
     });
     expect(eventA.external.call_count).toBe(1);
-    expect(eventsB[0].parent_span_id).toBe(eventA.span_id);
+    expect(eventsB[0].parent_span_id).toBe(eventA.external.calls[0].span_id);
     await dispatcher.close();
   });
 

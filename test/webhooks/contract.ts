@@ -6,7 +6,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createEvent, defineEvent } from '../../src/events/index.js';
-import { createCanon, memorySink } from '../../src/index.js';
+import { createCanon, memorySink, runWithContext } from '../../src/index.js';
 import {
   createWebhooks,
   type DeliveryAttempt,
@@ -397,6 +397,59 @@ export function webhooksContract(makeHarness: () => Promise<Harness>) {
     expect(attempts[1].outcome).toBe('success');
     const job = sink.events.find((e) => e.kind === 'job');
     expect(job?.webhooks).toEqual({ queued: 1 });
+    // each attempt is a child of the event's creation span, listed in the job's events_published
+    for (const wide of attempts) expect(wide.parent_span_id).toBe(job?.events_published[0].span_id);
+    // trace context stays inside unless propagateTrace is set
+    expect(receiver.to('/observed')[0].headers).not.toHaveProperty('traceparent');
+    expect(attempts[0].webhook).not.toHaveProperty('span_id');
+  });
+
+  it('propagateTrace: each attempt sends traceparent with a span id of its own (webhook.span_id) and the trace’s tracestate', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ service: 'hooks', sinks: [sink], handleExit: false });
+    const webhooks = await setup({ canon, propagateTrace: true });
+    respond = (_request, n) => (n === 1 ? { status: 503 } : { status: 200 });
+    await webhooks.endpoints.create({ url: `${receiver.url}/traced`, events: ['order.*'] });
+    const incoming = {
+      request_id: 'req-traced',
+      trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+      span_id: '00f067aa0ba902b7',
+      tracestate: 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+    };
+    const event = await runWithContext(incoming, () =>
+      canon.run({ kind: 'job' }, async () => {
+        const created = createEvent(OrderPlaced, {});
+        await webhooks.send(created);
+        return created;
+      }),
+    );
+    expect(event.metadata.tracestate).toBe(incoming.tracestate);
+    await attemptsOf(webhooks, event.id, 2);
+    const attempts = await waitForEvents(sink, 2);
+    const requests = receiver.to('/traced');
+    expect(requests).toHaveLength(2);
+    for (const [i, request] of requests.entries()) {
+      const spanId = attempts[i].webhook.span_id;
+      expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+      expect(spanId).not.toBe(attempts[i].span_id);
+      expect(request.headers.traceparent).toBe(`00-${incoming.trace_id}-${spanId}-01`);
+      expect(request.headers.tracestate).toBe(incoming.tracestate);
+    }
+    expect(attempts[0].webhook.span_id).not.toBe(attempts[1].webhook.span_id);
+  });
+
+  it('propagateTrace without a canon instance continues the trace the event was created in', async () => {
+    const webhooks = await setup({ propagateTrace: true });
+    await webhooks.endpoints.create({ url: `${receiver.url}/untraced-worker`, events: ['order.*'] });
+    const event = createEvent(OrderPlaced, {}, {
+      metadata: { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7', tracestate: 'rojo=1' },
+    });
+    await webhooks.send(event);
+    await until(() => receiver.to('/untraced-worker').length === 1);
+    expect(receiver.to('/untraced-worker')[0].headers).toMatchObject({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'rojo=1',
+    });
   });
 
   it('endpoints: list, get, update, disable, enable, delete, with clear errors', async () => {

@@ -55,6 +55,7 @@ describe('createWebhooks options', () => {
     [{ store, canon: {} }, /`canon`/],
     [{ store, userAgent: 'a\r\nb: c' }, /`userAgent`/],
     [{ store, onError: 'log' }, /`onError`/],
+    [{ store, propagateTrace: 'yes' }, /`propagateTrace`/],
   ])('refuses %j with a TypeError naming the option', (options, message) => {
     expect(() => createWebhooks(options as never)).toThrow(message);
     expect(() => createWebhooks(options as never)).toThrow(TypeError);

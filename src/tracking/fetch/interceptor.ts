@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { storage } from '../../core/context.js';
 import { type FetchTrackingOptions, type ResolvedFetchOptions, resolveFetchOptions } from './options.js';
-import { propagationHeaders, withHeaders } from './propagation.js';
+import { withPropagation } from './propagation.js';
 import { recordCall } from './record.js';
 
 type Handler = Record<string, unknown>;
@@ -93,15 +93,18 @@ export function trackingInterceptor(
       const origin = String(opts.origin ?? '');
       const host = hostOf(origin);
       const method = String(opts.method ?? 'GET').toUpperCase();
+      let spanId: string | undefined;
       if (options.propagate(origin)) {
-        opts = { ...opts, headers: withHeaders(opts.headers, propagationHeaders(unit)) };
+        const propagated = withPropagation(opts.headers, unit, options.maxCalls);
+        opts = { ...opts, headers: propagated.headers };
+        spanId = propagated.spanId;
       }
       const started = performance.now();
       let done = false;
       const finish: Finish = (status, error) => {
         if (done) return;
         done = true;
-        recordCall(unit, started, host, method, options, status, error);
+        recordCall(unit, started, host, method, options, spanId, status, error);
       };
       try {
         return dispatch(opts, observe(handler, finish));

@@ -2,7 +2,7 @@
  * @module canon/tracking/fetch/record
  * Writes one outgoing HTTP call onto the wide event it was made for: `external.call_count`,
  * `total_ms`, `error_count` and a capped `calls` list of `{ host, method, status_code,
- * duration_ms, error? }`. Only the host is kept from the URL: never its path, query
+ * duration_ms, error?, span_id? }`. Only the host is kept from the URL: never its path, query
  * string or userinfo, and never a header.
  */
 import { performance } from 'node:perf_hooks';
@@ -20,6 +20,12 @@ export interface ExternalCall {
   duration_ms: number;
   /** The failure's code or name (`ECONNREFUSED`, `AbortError`, `TimeoutError`) when no response came back. */
   error?: string;
+  /**
+   * The call's own span id (a client span, child of the event's `span_id`): the parent-id
+   * of the `traceparent` it sent, so the callee's event has `parent_span_id` = this.
+   * Absent when Canon sent no `traceparent` (`propagate` off, or the caller set its own).
+   */
+  span_id?: string;
 }
 
 /** The `external` field of an event. */
@@ -43,12 +49,12 @@ export function errorName(err: unknown): string {
 const COUNTERS = ['call_count', 'total_ms', 'error_count'] as const;
 
 /**
- * Records a call that started at `startedAt` (`performance.now()`), answered with
- * `status` or failed with `error`.
+ * Records a call that started at `startedAt` (`performance.now()`) as the client span
+ * `spanId`, answered with `status` or failed with `error`.
  *
  * @example
- * recordCall(unit, started, 'api.example.com', 'GET', options, 200);
- * recordCall(unit, started, 'api.example.com', 'GET', options, undefined, err);
+ * recordCall(unit, started, 'api.example.com', 'GET', options, spanId, 200);
+ * recordCall(unit, started, 'api.example.com', 'GET', options, spanId, undefined, err);
  */
 export function recordCall(
   unit: WideEvent,
@@ -56,6 +62,7 @@ export function recordCall(
   host: string,
   method: string,
   options: ResolvedFetchOptions,
+  spanId: string | undefined,
   status?: number,
   error?: unknown,
 ): void {
@@ -65,9 +72,10 @@ export function recordCall(
   external.call_count++;
   external.total_ms = roundMs(external.total_ms + ms);
   if (status === undefined || status >= 500) external.error_count++;
-  const call =
+  const call: ExternalCall =
     status === undefined
       ? { host, method, duration_ms: roundMs(ms), error: errorName(error) }
       : { host, method, status_code: status, duration_ms: roundMs(ms) };
+  if (spanId !== undefined) call.span_id = spanId;
   pushCapped(external, 'calls', call, options.maxCalls);
 }

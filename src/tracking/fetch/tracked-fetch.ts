@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { storage } from '../../core/context.js';
 import { isFetchTrackingInstalled } from './install.js';
 import { type FetchTrackingOptions, type ResolvedFetchOptions, resolveFetchOptions } from './options.js';
-import { propagationHeaders } from './propagation.js';
+import { callPropagation } from './propagation.js';
 import { recordCall } from './record.js';
 
 type Fetch = typeof globalThis.fetch;
@@ -28,19 +28,22 @@ function track(
     return fetch(input, init); // fetch rejects it with its own error
   }
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+  let spanId: string | undefined;
   if (options.propagate(url.origin)) {
     const headers = new Headers(init?.headers ?? request?.headers);
-    for (const [name, value] of propagationHeaders(unit)) if (!headers.has(name)) headers.set(name, value);
+    const call = callPropagation(unit, options.maxCalls, [...headers.keys()]);
+    for (const [name, value] of call.pairs) headers.set(name, value);
+    spanId = call.spanId;
     init = { ...init, headers };
   }
   const started = performance.now();
   return fetch(input, init).then(
     (response) => {
-      recordCall(unit, started, url.host, method, options, response.status);
+      recordCall(unit, started, url.host, method, options, spanId, response.status);
       return response;
     },
     (err: unknown) => {
-      recordCall(unit, started, url.host, method, options, undefined, err);
+      recordCall(unit, started, url.host, method, options, spanId, undefined, err);
       throw err;
     },
   );
@@ -62,12 +65,14 @@ export function createTrackedFetch(options?: FetchTrackingOptions): Fetch {
 
 /**
  * The global `fetch` with tracking: inside a unit of work the call is recorded in the
- * event's `external` field and the callee receives `traceparent` and `x-request-id`.
+ * event's `external` field (with the span id the callee's `parent_span_id` names) and the
+ * callee receives `traceparent` (a client span of its own), `tracestate` when the trace
+ * has one, and `x-request-id`.
  * When `installFetchTracking()` is active it is plain `fetch` (the interceptor tracks).
  *
  * @example
  * import { trackedFetch } from 'canon/fetch';
  * const res = await trackedFetch('https://api.example.com/rates?currency=EUR');
- * // event.external: { call_count: 1, calls: [{ host: 'api.example.com', method: 'GET', status_code: 200, ... }] }
+ * // event.external: { call_count: 1, calls: [{ host: 'api.example.com', method: 'GET', status_code: 200, duration_ms: 41.2, span_id: '…' }] }
  */
 export const trackedFetch: Fetch = createTrackedFetch();

@@ -7,6 +7,7 @@ import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
 import {
   afterBody,
+  contextEcho,
   echo,
   handled,
   passed,
@@ -37,6 +38,7 @@ export const expressEntry: HttpAdapterEntry = {
     app.get('/slow', (_req, res) => slow(res));
     app.get('/echo/:n', async (req, res) => res.send(String(await echo(Number(req.params.n)))));
     app.get('/tenant', async (_req, res) => res.json(await tenantEcho()));
+    app.get('/context', async (_req, res) => res.json(await contextEcho()));
     app.post('/body', express.json(), async (req, res) => res.json(await afterBody(req.body)));
     app.use(canonExpressError());
     app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -6,6 +6,7 @@ import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
 import {
   afterBody,
+  contextEcho,
   chunks,
   echo,
   handled,
@@ -44,6 +45,7 @@ export const fastifyEntry: HttpAdapterEntry = {
       String(await echo(Number(request.params.n))),
     );
     app.get('/tenant', () => tenantEcho());
+    app.get('/context', () => contextEcho());
     app.post('/body', (request) => afterBody(request.body));
     app.setErrorHandler((err, _request, reply) => {
       const { status, body } = handled(err);

@@ -7,6 +7,7 @@ import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
 import {
   afterBody,
+  contextEcho,
   chunks,
   echo,
   handled,
@@ -40,6 +41,7 @@ export const honoEntry: HttpAdapterEntry = {
     app.get('/slow', (c) => c.body(webStream(slowChunks()), 200, { 'content-type': 'text/plain' }));
     app.get('/echo/:n', async (c) => c.text(String(await echo(Number(c.req.param('n'))))));
     app.get('/tenant', async (c) => c.json(await tenantEcho()));
+    app.get('/context', async (c) => c.json(await contextEcho()));
     app.post('/body', async (c) => c.json(await afterBody(await c.req.json())));
     app.onError((err, c) => {
       const { status, body } = handled(err);

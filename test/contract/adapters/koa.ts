@@ -12,6 +12,7 @@ import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
 import {
   afterBody,
+  contextEcho,
   chunks,
   echo,
   handled,
@@ -62,6 +63,9 @@ export const koaEntry: HttpAdapterEntry = {
     });
     router.get('/echo/:n', async (ctx) => {
       ctx.body = String(await echo(Number(ctx.params.n)));
+    });
+    router.get('/context', async (ctx) => {
+      ctx.body = await contextEcho();
     });
     router.get('/tenant', async (ctx) => {
       ctx.body = await tenantEcho();

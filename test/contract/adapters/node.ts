@@ -4,7 +4,7 @@ import { canonNode } from '../../../src/frameworks/node/index.js';
 import { listen } from '../../helpers/http.js';
 import { sleep } from '../../helpers/wait.js';
 import type { HttpAdapterEntry } from '../http.js';
-import { afterBody, echo, readJson, slow, stream, tenantEcho, thrown, usersDeepEnrich } from './shared.js';
+import { afterBody, contextEcho, echo, readJson, slow, stream, tenantEcho, thrown, usersDeepEnrich } from './shared.js';
 
 function json(res: http.ServerResponse, body: unknown): void {
   res.setHeader('content-type', 'application/json');
@@ -33,6 +33,7 @@ export const nodeEntry: HttpAdapterEntry = {
           else if (path === '/slow') slow(res);
           else if (echoed) res.end(String(await echo(Number(echoed[1]))));
           else if (path === '/tenant') json(res, await tenantEcho());
+          else if (path === '/context') json(res, await contextEcho());
           else if (path === '/body' && req.method === 'POST') json(res, await afterBody(await readJson(req)));
           else {
             res.statusCode = 404;

@@ -1,7 +1,7 @@
 /** Route bodies shared by the contract apps, so every adapter does the same work. */
 import type { ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { getWideEvent } from '../../../src/index.js';
+import { type ExportedContext, exportContext, getWideEvent } from '../../../src/index.js';
 import { getTenant } from '../../../src/tenant/index.js';
 import { sleep } from '../../helpers/wait.js';
 
@@ -66,6 +66,12 @@ export async function echo(n: number): Promise<number> {
   await sleep(Math.random() * 5);
   getWideEvent()?.enrich({ echo: { after: n } });
   return n;
+}
+
+/** `GET /context`: the trace context calls made here would carry (`exportContext()`), after a pause. */
+export async function contextEcho(): Promise<{ context: ExportedContext | null }> {
+  await sleep(1);
+  return { context: exportContext() ?? null };
 }
 
 /** `GET /tenant`: the tenant `getTenant()` sees after random pauses. */

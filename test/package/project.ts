@@ -15,7 +15,7 @@
  * projects (the language service does the same), which makes a dozen projects affordable.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
@@ -62,6 +62,10 @@ function link(root: string, dir: string, name: string): void {
  * createProject(root, tarball, '/tmp/run/pg', { peers: ['pg', '@types/pg'] });
  */
 export function createProject(root: string, tarball: string, dir: string, options: ProjectOptions): void {
+  for (let parent = dirname(dir); parent !== dirname(parent); parent = dirname(parent)) {
+    // TypeScript looks for packages and @types in every ancestor's node_modules too.
+    if (existsSync(join(parent, 'node_modules'))) throw new Error(`${parent}/node_modules would leak into ${dir}`);
+  }
   const canon = join(dir, 'node_modules/canon');
   mkdirSync(canon, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', canon, '--strip-components=1']);

@@ -51,7 +51,7 @@ function checkProject(name: string, options: ProjectOptions, fill: (dir: string)
   const locate = fill(dir);
   const errors = compileProject(dir).map((diagnostic) => locate(formatDiagnostic(dir, diagnostic)));
   if (errors.length > 0) failed = true;
-  expect(errors, `reproduce: npx tsc -p ${dir}`).toEqual([]);
+  expect(errors, `reproduce from the repository: npx tsc -p ${dir} (other packages' errors are not counted)`).toEqual([]);
 }
 
 /** A block as compiled: its prelude, the block, and `export {}` so it is always a module. */

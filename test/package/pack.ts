@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +41,11 @@ function inputsHash(root: string, inputs: string[], seed = ''): string {
 
 /** Runs `make(staging)` unless `dir` exists; the finished folder appears at once or not at all. */
 function cached(dir: string, make: (staging: string) => void): string {
-  if (existsSync(dir)) return dir;
+  if (existsSync(dir)) {
+    const now = new Date();
+    utimesSync(dir, now, now); // in use: not pruned
+    return dir;
+  }
   const staging = `${dir}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

@@ -42,15 +42,20 @@ beforeAll(() => {
 }, 600_000);
 afterAll(() => {
   if (runDir && !failed) rmSync(runDir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** Creates a project, runs `fill` to write its files, compiles it; the failure names the folder. */
 function checkProject(name: string, options: ProjectOptions, fill: (dir: string) => (text: string) => string): void {
   const dir = join(runDir, name);
-  createProject(root, tarball, dir, options);
-  const locate = fill(dir);
-  const errors = compileProject(dir).map((diagnostic) => locate(formatDiagnostic(dir, diagnostic)));
-  if (errors.length > 0) failed = true;
+  let errors: string[] | undefined;
+  try {
+    createProject(root, tarball, dir, options);
+    const locate = fill(dir);
+    errors = compileProject(dir).map((diagnostic) => locate(formatDiagnostic(dir, diagnostic)));
+  } finally {
+    if (errors?.length === 0) rmSync(dir, { recursive: true, force: true });
+    else failed = true; // kept for a look
+  }
   expect(errors, `reproduce from the repository: npx tsc -p ${dir} (other packages' errors are not counted)`).toEqual([]);
 }
 

@@ -8,9 +8,11 @@
  */
 import { storage } from '../core/context.js';
 import { describe, ErrorCodes, invalidOption, TenantError } from '../core/errors.js';
+import type { ClientOf } from '../pg/driver.js';
 
 export { TenantError } from '../core/errors.js';
 export type { TenantOptions } from '../http/tenant.js';
+export type { ClientOf } from '../pg/driver.js';
 
 /**
  * The tenant id of the request (or job started inside it) in scope; `undefined` outside
@@ -36,19 +38,6 @@ export interface TenantClient {
 export interface TenantPool {
   connect(): Promise<TenantClient>;
 }
-
-/**
- * The client type a pool hands out. pg's `Pool.connect` is overloaded (promise and
- * callback forms), so both are matched to infer `PoolClient` rather than the last one.
- */
-export type ClientOf<P> = P extends {
-  connect(): Promise<infer C>;
-  connect(callback: (...args: any[]) => void): void;
-}
-  ? C
-  : P extends { connect(): Promise<infer C> }
-    ? C
-    : never;
 
 export interface WithTenantOptions {
   /** The tenant to scope to. Default: `getTenant()`, the request's tenant. */

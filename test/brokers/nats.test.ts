@@ -8,6 +8,9 @@ import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/i
 import { createCanon, memorySink } from '../../src/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { brokerContract } from './contract.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('nats', 'postgres');
 
 describe('broker contract: nats', () => brokerContract('nats'));
 

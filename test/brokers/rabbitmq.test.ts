@@ -9,6 +9,9 @@ import { createCanon, memorySink } from '../../src/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { brokerContract } from './contract.js';
 import { RABBIT_URL } from './harness/rabbitmq.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('rabbitmq', 'postgres');
 
 describe('broker contract: rabbitmq', () => brokerContract('rabbitmq'));
 

@@ -8,6 +8,9 @@ import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/i
 import { createCanon, memorySink } from '../../src/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { brokerContract } from './contract.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('redis', 'postgres');
 
 describe('broker contract: redis-streams', () => brokerContract('redis-streams'));
 

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/index.js';
 import { createOutbox, createRelay, pgStore } from '../../src/outbox/index.js';
 import { PG_URL, uniqueName, until } from './harness.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const fixture = fileURLToPath(new URL('./fixtures/relay-child.ts', import.meta.url));
 const Shipped = defineEvent('parcel.shipped');

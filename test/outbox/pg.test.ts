@@ -5,6 +5,9 @@ import { createOutbox, createRelay, type Outbox, pgStore } from '../../src/outbo
 import { waitFor } from '../helpers/wait.js';
 import { outboxContract } from './contract.js';
 import { PG_URL, pgHarness, uniqueName } from './harness.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 describe('outbox on PostgreSQL', () => outboxContract(pgHarness, { events: 10_000, timeoutMs: 60_000 }));
 

@@ -19,6 +19,18 @@ describe('package exports', () => {
     }
   });
 
+  it('typesVersions (for moduleResolution node10) maps exactly the exports subpaths, to the same declarations', () => {
+    const mapped = pkg.typesVersions?.['*'] ?? {};
+    const fromExports = Object.fromEntries(
+      Object.entries<Record<string, string> | string>(pkg.exports)
+        .filter(([subpath]) => subpath !== '.' && subpath !== './package.json')
+        .map(([subpath, target]) => [subpath.slice(2), [typeof target === 'string' ? target : target.types]]),
+    );
+    expect(mapped).toEqual(fromExports);
+    expect(Object.keys(pkg.typesVersions)).toEqual(['*']);
+    expect(pkg.types).toBe(pkg.exports['.'].types); // node10 resolves `canon` itself through `types`
+  });
+
   it('importing canon loads no framework, driver or broker package', () => {
     const script = `
       await import(${JSON.stringify(`${root}src/index.ts`)});

@@ -5,6 +5,9 @@ import { createSseHub, type PgPoolLike, pgBackplane } from '../../src/sse/index.
 import { sleep, waitFor } from '../helpers/wait.js';
 import { describeBackplane } from './backplane-contract.js';
 import { joinedPairWithClient, rawClient, serveHub } from './helpers.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const DATABASE = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 

@@ -6,6 +6,9 @@ import { createSseHub, redisBackplane } from '../../src/sse/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { describeBackplane } from './backplane-contract.js';
 import { joinedPairWithClient } from './helpers.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('redis');
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 

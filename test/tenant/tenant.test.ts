@@ -11,6 +11,9 @@ import { CanonOptionError, createCanon, memorySink } from '../../src/index.js';
 import { getTenant, TenantError, withTenant } from '../../src/tenant/index.js';
 import { listen } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const suffix = randomBytes(4).toString('hex');
 const schema = `canon_tenant_${suffix}`;

@@ -8,6 +8,9 @@ import { createCanon, memorySink } from '../../src/index.js';
 import { trackDrizzle } from '../../src/tracking/drizzle/index.js';
 import { trackKysely } from '../../src/tracking/kysely/index.js';
 import { createTestSchema, type TestSchema } from './pg-schema.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const Cursor = createRequire(import.meta.url)('pg-cursor');
 const items = pgTable('items', { id: serial('id').primaryKey(), name: text('name').notNull() });

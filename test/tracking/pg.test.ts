@@ -8,6 +8,9 @@ import { trackPg } from '../../src/tracking/pg/index.js';
 import { listen } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from './pg-schema.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 let schema: TestSchema;
 beforeAll(async () => {

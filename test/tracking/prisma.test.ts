@@ -8,6 +8,9 @@ import { createCanon, memorySink } from '../../src/index.js';
 import { trackPg } from '../../src/tracking/pg/index.js';
 import { prismaTracking } from '../../src/tracking/prisma/index.js';
 import { createTestSchema, DATABASE_URL, type TestSchema } from './pg-schema.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Generated inside node_modules so the client resolves @prisma/client; removed afterwards.

@@ -4,6 +4,9 @@ import { createClient } from 'redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCanon, memorySink } from '../../src/index.js';
 import { trackRedis } from '../../src/tracking/redis/index.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('redis');
 
 const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `canon-test:${randomBytes(4).toString('hex')}:`;

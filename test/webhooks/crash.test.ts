@@ -7,6 +7,9 @@ import { pgStore } from '../../src/outbox/index.js';
 import { createWebhooks } from '../../src/webhooks/index.js';
 import { PG_URL, uniqueName, until } from '../outbox/harness.js';
 import { type Receiver, startReceiver } from './receiver.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 const fixture = fileURLToPath(new URL('./fixtures/worker-child.ts', import.meta.url));
 const Shipped = defineEvent('parcel.shipped');

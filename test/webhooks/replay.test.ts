@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryReplayStore, pgReplayStore, type ReplayStore } from '../../src/webhooks/index.js';
 import { type Harness, pgHarness, pgliteHarness } from '../outbox/harness.js';
 import { sleep } from '../helpers/wait.js';
+import { requireServices } from '../helpers/services.js';
+
+requireServices('postgres');
 
 /** What every replay store does. */
 function replayContract(make: () => ReplayStore | Promise<ReplayStore>) {

@@ -1,10 +1,11 @@
 /**
  * @module canon/consumer/inbox/pg
- * The inbox on node-postgres: handlers get the transaction's `PoolClient` as `ctx.tx`.
- * `pg` itself is never imported: it is the caller's optional peer dependency.
+ * The inbox on node-postgres: handlers get the transaction's client (pg's `PoolClient`
+ * for a `pg.Pool`) as `ctx.tx`. `pg` itself is never imported, not even its types: it is
+ * the caller's optional peer dependency.
  */
-import type { Pool, PoolClient } from 'pg';
 import { pgStore } from '../../outbox/store/pg.js';
+import type { ClientOf, PgPool } from '../../pg/driver.js';
 import { createInbox, type Inbox, type InboxOptions } from './inbox.js';
 
 /**
@@ -21,6 +22,6 @@ import { createInbox, type Inbox, type InboxOptions } from './inbox.js';
  *   },
  * });
  */
-export function pgInbox(pool: Pool, options?: InboxOptions): Inbox<PoolClient> {
-  return createInbox<PoolClient>(pgStore(pool), options);
+export function pgInbox<P extends PgPool>(pool: P, options?: InboxOptions): Inbox<ClientOf<P>> {
+  return createInbox<ClientOf<P>>(pgStore(pool), options);
 }

@@ -2,16 +2,16 @@
  * @module canon/outbox/store/pg
  * The node-postgres store. Uses the caller's `Pool` for queries and transactions, and
  * holds one of its connections for LISTEN while a relay listens (size the pool for it).
- * `pg` itself is never imported: it is the caller's optional peer dependency.
+ * `pg` itself is never imported, not even its types: it is the caller's optional peer.
  */
-import type { Pool, PoolClient } from 'pg';
 import { describe, invalidOption } from '../../core/errors.js';
+import type { PgPool, PgPoolClient } from '../../pg/driver.js';
 import { type OutboxStore, runQuery, type Unlisten } from './types.js';
 
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 
-async function rollback(client: PoolClient): Promise<Error | undefined> {
+async function rollback(client: PgPoolClient): Promise<Error | undefined> {
   try {
     await client.query('ROLLBACK');
     return undefined;
@@ -21,8 +21,8 @@ async function rollback(client: PoolClient): Promise<Error | undefined> {
 }
 
 /** Keeps one pooled connection LISTENing, reconnecting with backoff when it drops. */
-function listener(pool: Pool, channel: string, onNotify: () => void) {
-  let client: PoolClient | undefined;
+function listener(pool: PgPool, channel: string, onNotify: () => void) {
+  let client: PgPoolClient | undefined;
   let stopped = false;
   let retryMs = RECONNECT_MIN_MS;
   let timer: NodeJS.Timeout | undefined;
@@ -100,8 +100,8 @@ function listener(pool: Pool, channel: string, onNotify: () => void) {
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
  * const outbox = createOutbox({ store: pgStore(pool) });
  */
-export function pgStore(pool: Pool): OutboxStore {
-  if (typeof (pool as Pool | null)?.connect !== 'function' || typeof pool.query !== 'function') {
+export function pgStore(pool: PgPool): OutboxStore {
+  if (typeof (pool as PgPool | null)?.connect !== 'function' || typeof pool.query !== 'function') {
     throw invalidOption('pool', `expected a node-postgres Pool (new pg.Pool(...)), got ${describe(pool)}`);
   }
   return {

@@ -9,10 +9,11 @@
  * wait while the application holds a transaction open. LISTEN/NOTIFY works in process:
  * a commit that enqueued wakes every relay of the instance. Rows leased by a crashed
  * process are reclaimed after the lease like with PostgreSQL, if the data directory
- * outlives the process. `@electric-sql/pglite` is never imported: it is an optional peer.
+ * outlives the process. `@electric-sql/pglite` is never imported, not even its types: it
+ * is an optional peer.
  */
-import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import { describe, invalidOption } from '../../core/errors.js';
+import type { PgliteDb } from '../../pg/driver.js';
 import { type OutboxStore, runQuery } from './types.js';
 
 /**
@@ -24,15 +25,15 @@ import { type OutboxStore, runQuery } from './types.js';
  * const db = new PGlite('./data/app');
  * const outbox = createOutbox({ store: pgliteStore(db) });
  */
-export function pgliteStore(db: PGliteInterface): OutboxStore {
-  const candidate = db as PGliteInterface | null;
+export function pgliteStore(db: PgliteDb): OutboxStore {
+  const candidate = db as PgliteDb | null;
   if (typeof candidate?.transaction !== 'function' || typeof candidate.listen !== 'function') {
     throw invalidOption('db', `expected a PGlite instance (new PGlite(...)), got ${describe(db)}`);
   }
   return {
     kind: 'pglite',
     query: (text, params) => runQuery(db, text, params),
-    transaction: (fn) => db.transaction((tx: Transaction) => fn(tx)),
+    transaction: (fn) => db.transaction((tx) => fn(tx)),
     async listen(channel, onNotify) {
       const unlisten = await db.listen(channel, () => onNotify());
       return async () => {

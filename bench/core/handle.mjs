@@ -1,13 +1,13 @@
 // `npm run build && node bench/core/handle.mjs [distDir ...]`: the cost of the event
 // handle's writes (enrich, set, count) and of the snapshot+redact walk, on a small typical
-// event, in ns per operation. Given several builds (e.g. `dist /tmp/base-dist`), each is
+// event, in CPU ns per operation (process CPU time, so time the process spends preempted on
+// a busy machine does not count). Given several builds (e.g. `dist /tmp/base-dist`), each is
 // measured in the same process, interleaved over rounds; medians and spreads are reported.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 0.5);
-const BATCH = 1_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['dist'];
 
 const owner = { maxDepth: 10, includeStack: false, emit() {}, lateWrite() {}, writeLog() {} };
@@ -50,16 +50,10 @@ async function load(dir) {
 }
 
 function measure(call) {
-  const deadline = process.hrtime.bigint() + BigInt(Math.round(SECONDS * 1e9));
-  const started = process.hrtime.bigint();
-  let calls = 0;
-  let now = started;
-  while (now < deadline) {
-    for (let k = 0; k < BATCH; k++) call();
-    calls += BATCH;
-    now = process.hrtime.bigint();
-  }
-  return Number(now - started) / calls; // ns per call
+  const started = process.cpuUsage();
+  for (let k = 0; k < CALLS; k++) call();
+  const used = process.cpuUsage(started);
+  return ((used.user + used.system) * 1000) / CALLS; // CPU ns per call
 }
 
 const builds = [];
@@ -75,7 +69,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`Node ${process.version}, ${ROUNDS} rounds x ${SECONDS}s, ns/op (median, min–max)`);
+console.log(`Node ${process.version}, ${ROUNDS} rounds x ${CALLS} calls, CPU ns/op (median, min–max)`);
 console.log('| variant | build | ns/op | spread |\n|---|---|---:|---:|');
 for (const [key, xs] of results) {
   const [name, dir] = key.split(' | ');

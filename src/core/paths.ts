@@ -35,12 +35,6 @@ export function splitPath(path: string): string[] | undefined {
   return parts;
 }
 
-/** One merge: how deep objects may nest, and the source objects being walked (for cycles). */
-interface Merge {
-  maxDepth: number;
-  ancestors: object[];
-}
-
 /**
  * Deep-merges `source` into `target`, whose own keys sit at nesting `level` of the event
  * (1 for the event's top-level keys). Plain objects merge and are copied, never shared;
@@ -56,38 +50,37 @@ interface Merge {
 export function mergeFields(target: Fields, source: unknown, level: number, maxDepth: number): void {
   if (!isPlainObject(source)) return;
   try {
-    mergeInto(target, source, level, { maxDepth, ancestors: [] });
+    mergeInto(target, source, level, maxDepth, [source]);
   } catch {
     // a source that cannot be enumerated (a Proxy whose ownKeys trap throws) adds nothing
   }
 }
 
-function mergeInto(target: Fields, source: Fields, level: number, merge: Merge): void {
-  merge.ancestors.push(source);
-  try {
-    for (const key in source) {
-      if (FORBIDDEN.has(key) || !Object.hasOwn(source, key)) continue;
-      try {
-        target[key] = merged(target[key], readKey(source, key), level, merge);
-      } catch {
-        // a slot that refuses the write (a non-writable property, a Proxy trap) keeps its value
-      }
+/** `ancestors`: the source objects being merged, from the top one to `source` (for cycles). */
+function mergeInto(target: Fields, source: Fields, level: number, maxDepth: number, ancestors: object[]): void {
+  for (const key in source) {
+    if (FORBIDDEN.has(key) || !Object.hasOwn(source, key)) continue;
+    const value = readKey(source, key);
+    try {
+      target[key] = isPlainObject(value) ? merged(target[key], value, level, maxDepth, ancestors) : value;
+    } catch {
+      // a slot that refuses the write (a non-writable property, a Proxy trap) keeps its value
     }
-  } finally {
-    merge.ancestors.pop();
   }
 }
 
-/** What the slot holding `current` becomes when `value` is merged into it at `level`. */
-function merged(current: unknown, value: unknown, level: number, merge: Merge): unknown {
-  if (!isPlainObject(value)) return value;
-  if (merge.ancestors.includes(value)) return CIRCULAR;
-  if (level >= merge.maxDepth) return TOO_DEEP;
+/** What the slot holding `current` becomes when the plain object `value` is merged into it. */
+function merged(current: unknown, value: Fields, level: number, maxDepth: number, ancestors: object[]): unknown {
+  if (ancestors.includes(value)) return CIRCULAR;
+  if (level >= maxDepth) return TOO_DEEP;
   const into = isPlainObject(current) ? writable(current) : {};
+  ancestors.push(value);
   try {
-    mergeInto(into, value, level + 1, merge);
+    mergeInto(into, value, level + 1, maxDepth, ancestors);
   } catch {
     if (into !== current) return UNSERIALIZABLE; // a copy of something that cannot be enumerated
+  } finally {
+    ancestors.pop();
   }
   return into;
 }

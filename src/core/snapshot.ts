@@ -143,24 +143,34 @@ function copyPlainValue(value: unknown, depth: number, walk: Walk): unknown {
  */
 function copyKey(out: Fields, key: string, value: unknown, depth: number, walk: Walk, state: MatchState | undefined) {
   let below: MatchState | undefined;
-  let copied: unknown;
   if (state !== undefined) {
     const next = walk.redactor!.matcher!.next(state, key);
-    if (next.strategy === 'remove') return false;
-    // hash the value itself, not a copy already rewritten by the string patterns
-    if (next.strategy) copied = walk.redactor!.replace(next.strategy, copyPlainValue(value, depth + 1, walk));
-    else if (!next.dead) below = next;
+    if (next.strategy) {
+      if (next.strategy === 'remove') return false;
+      // hash the value itself, not a copy already rewritten by the string patterns
+      return write(out, key, walk.redactor!.replace(next.strategy, copyPlainValue(value, depth + 1, walk)), walk);
+    }
+    if (!next.dead) below = next;
   }
-  copied ??= copy(value, depth + 1, walk, below);
-  const name = walk.redactor?.scrubKey ? outputKey(out, key, walk.redactor.scrubKey(key)) : key;
-  if (copied === undefined || name === '__proto__') return false;
+  return write(out, key, copy(value, depth + 1, walk, below), walk);
+}
+
+function write(out: Fields, key: string, copied: unknown, walk: Walk): boolean {
+  if (copied === undefined) return false;
+  let name = key;
+  const scrubKey = walk.redactor?.scrubKey;
+  if (scrubKey !== undefined) {
+    const scrubbed = scrubKey(key);
+    if (scrubbed !== key) name = freeKey(out, scrubbed);
+  }
+  if (name === '__proto__') return false;
   out[name] = copied;
   return true;
 }
 
 /** The name a scrubbed key is written under: numbered when two keys scrub alike. */
-function outputKey(out: Fields, key: string, scrubbed: string): string {
-  if (scrubbed === key || !Object.hasOwn(out, scrubbed)) return scrubbed;
+function freeKey(out: Fields, scrubbed: string): string {
+  if (!Object.hasOwn(out, scrubbed)) return scrubbed;
   let n = 2;
   while (Object.hasOwn(out, `${scrubbed} (${n})`)) n++;
   return `${scrubbed} (${n})`;

@@ -2,8 +2,8 @@
  * @module canon/redact/path-trie
  * Compiles parsed redaction paths (see ./path-syntax.ts) into a trie, then walks events
  * with a lazily built automaton over it: each state is the set of trie nodes active at
- * one depth, its transitions are cached per (lowercased) key, so matching all paths costs
- * one map lookup per visited key. Arrays are transparent (`items.card` matches every
+ * one depth, its transitions are cached per key, so matching all paths costs one map
+ * lookup per visited key. Arrays are transparent (`items.card` matches every
  * item's `card`) and an item may also consume one segment as its index (`items[0].card`,
  * `items[*].card`); a key with dots is also followed as the path it spells
  * (`{ 'user.email': … }` is matched by `user.email`).
@@ -30,20 +30,26 @@ export interface MatchState {
   readonly dead: boolean;
 }
 
+/** Every field is set when a state is created: one object shape keeps the walk's lookups fast. */
 interface State extends MatchState {
   nodes: TrieNode[];
   sticky: TrieNode[];
   literalKeys: Set<string>;
+  /** Transitions by lowercased literal key. */
   byKey: Map<string, State>;
-  other?: State;
+  /** Transitions by key as met in events (up to {@link SEEN_KEYS}): skips lowercasing. */
+  seen: Map<string, State>;
+  other: State | undefined;
   /** True when an array item may consume a segment here: a `*` child or an index key. */
   indexed: boolean;
   /** Item states: by literal index, and for any other index. */
-  byIndex?: Map<string, State>;
-  otherItem?: State;
+  byIndex: Map<string, State> | undefined;
+  otherItem: State | undefined;
 }
 
 const INDEX_KEY = /^\d+$/;
+/** Keys remembered per state, so that keys which are data cannot grow the cache without end. */
+const SEEN_KEYS = 512;
 
 /** A compiled set of paths; `start` is the state at the event's top level. */
 export class PathMatcher {
@@ -81,9 +87,14 @@ export class PathMatcher {
 
   /** The state for the value under `key`, given the state of the object holding it. */
   next(from: MatchState, key: string): MatchState {
-    const lower = key.toLowerCase();
-    if (lower.includes('.')) return this.dotted(from as State, lower);
-    return this.stepKey(from as State, lower);
+    const state = from as State;
+    let next = state.seen.get(key);
+    if (next === undefined) {
+      const lower = key.toLowerCase();
+      next = lower.includes('.') ? this.dotted(state, lower) : this.stepKey(state, lower);
+      if (state.seen.size < SEEN_KEYS) state.seen.set(key, next);
+    }
+    return next;
   }
 
   /**
@@ -112,7 +123,6 @@ export class PathMatcher {
   /**
    * A key with dots: matched as one key (a rule such as `["user.email"]`) and as the
    * path it spells (`user.email`); a rule ending part way (`user`) covers the whole value.
-   * Not cached per key: such keys are often data (e-mail addresses), unbounded in number.
    */
   private dotted(state: State, lower: string): State {
     let spelled = state;
@@ -166,7 +176,11 @@ export class PathMatcher {
         sticky,
         literalKeys,
         byKey: new Map(),
+        seen: new Map(),
+        other: undefined,
         indexed: nodes.some((node) => node.star) || [...literalKeys].some((key) => INDEX_KEY.test(key)),
+        byIndex: undefined,
+        otherItem: undefined,
         strategy: nodes.find((node) => node.strategy)?.strategy,
         dead: nodes.length === 0,
       };

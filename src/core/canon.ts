@@ -77,6 +77,16 @@ function copyStatic(target: Fields, source: Fields): void {
   }
 }
 
+/** `fields.kind` when it is a string, else `'job'`; never throws (a Proxy, a throwing getter). */
+function kindOf(fields: unknown): string {
+  try {
+    const kind = (fields as Fields | null | undefined)?.kind;
+    return typeof kind === 'string' ? kind : 'job';
+  } catch {
+    return 'job';
+  }
+}
+
 /**
  * Creates a Canon instance. Invalid options throw a `TypeError` naming the option.
  *
@@ -98,6 +108,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
 
   const owner: UnitOwner = {
     includeStack: resolved.includeStack,
+    maxDepth: resolved.limits.depth,
     emit(unit) {
       if (!closed) emitEvent(unit);
     },
@@ -171,7 +182,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     async run(fields, fn) {
       const parent = storage.getStore();
       const init: UnitInit = {
-        kind: typeof fields?.kind === 'string' ? fields.kind : 'job',
+        kind: kindOf(fields),
         traceId: parent?.trace_id,
         parentSpanId: parent?.span_id,
         traceFlags: parent?.traceFlags,
@@ -183,7 +194,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
         // a job started inside a tenant's request belongs to that tenant (canon/tenant)
         if (parent.tenant !== undefined) unit.fields.tenant_id = unit.tenant = parent.tenant;
       }
-      if (isPlainObject(fields)) unit.enrich(fields);
+      unit.enrich(fields);
       try {
         return await storage.run(unit, () => fn(unit));
       } catch (err) {

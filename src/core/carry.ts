@@ -14,6 +14,7 @@ import { type UnitOwner, WideEvent } from './event.js';
 import { SAMPLED_FLAGS, SPAN_ID_PATTERN, TRACE_FLAGS_PATTERN, TRACE_ID_PATTERN } from './ids.js';
 import { currentLogOutput } from './log-output.js';
 import { type Fields, isPlainObject } from './paths.js';
+import { DEFAULT_LIMITS } from './snapshot.js';
 import { parseTracestate } from './tracestate.js';
 
 /** The ids of a unit of work, as plain strings: safe for `postMessage` and JSON. */
@@ -34,6 +35,7 @@ const OPTION = 'runWithContext(ctx)';
 /** The parent stands in for a unit of another thread: it emits nothing, logs go to this thread's instance. */
 const remoteOwner: UnitOwner = {
   includeStack: false,
+  maxDepth: DEFAULT_LIMITS.depth,
   remote: true,
   emit() {},
   lateWrite() {},

@@ -10,8 +10,9 @@ import { createSampler, type SampleConfig, type Sampler } from '../sample/index.
 import { stdoutSink } from '../sinks/stdout/index.js';
 import { createValidator, type Validator } from '../validate/index.js';
 import { describe, invalidOption } from './errors.js';
+import type { FinalizedEvent } from './emitted.js';
 import type { WideEvent } from './event.js';
-import { type Fields, isPlainObject } from './paths.js';
+import { copyTree, type Fields, isPlainObject } from './paths.js';
 import { checkSinks, type Sink } from './sink.js';
 import { DEFAULT_LIMITS, type Limits } from './snapshot.js';
 import { booleanOption, integerOption, rejectUnknownOptions } from './option-checks.js';
@@ -60,7 +61,7 @@ export interface CanonPlugin {
    * Called with the finalized, redacted copy before validation; may add fields to it.
    * `unit` is the handle the copy was made from.
    */
-  onFinalize?(event: Fields, unit: WideEvent): void;
+  onFinalize?(event: FinalizedEvent, unit: WideEvent): void;
 }
 
 export interface CanonConfig {
@@ -166,6 +167,16 @@ function envFields(): Fields {
 }
 
 /**
+ * The static fields, read once: env fields, then `fields` copied so that every event can
+ * copy them again safely (cycles, depth and unreadable values marked, see `copyTree`).
+ */
+function staticFields(fields: Fields | undefined, maxDepth: number): Fields {
+  const copied = fields === undefined ? {} : copyTree(fields, 0, maxDepth);
+  if (!isPlainObject(copied)) throw invalidOption('fields', 'the object could not be read (a Proxy whose traps throw?)');
+  return { ...envFields(), ...copied };
+}
+
+/**
  * Validates `config` and fills in defaults.
  *
  * @example
@@ -187,6 +198,7 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
   if (config.sample !== undefined && typeof config.sample !== 'function' && !isPlainObject(config.sample)) {
     throw invalidOption('sample', `expected a function or { rate, keep }, got ${describe(config.sample)}`);
   }
+  const limits = checkLimits(config.limits);
   return {
     service:
       optionalString(config.service, 'service') ??
@@ -195,7 +207,7 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
       'unknown',
     version: optionalString(config.version, 'version') ?? process.env.SERVICE_VERSION,
     host: hostname(),
-    staticFields: { ...envFields(), ...config.fields },
+    staticFields: staticFields(config.fields, limits.depth),
     redact: createRedactor(config.redact),
     validate: createValidator(config.schema),
     dropInvalid: onInvalid === 'drop',
@@ -204,6 +216,6 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
     plugins: config.plugins === undefined ? [] : checkPlugins(config.plugins),
     handleExit,
     includeStack,
-    limits: checkLimits(config.limits),
+    limits,
   };
 }

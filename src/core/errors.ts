@@ -83,10 +83,17 @@ export function invalidOption(option: string, detail: string): CanonOptionError 
 /** Describes a value for error messages without dumping it whole. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'object') return isArray(value) ? 'an array' : 'an object';
   return `${typeof value} ${String(value)}`;
+}
+
+function isArray(value: object): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false; // a revoked Proxy
+  }
 }
 
 /**

@@ -2,12 +2,14 @@
  * @module canon/core/event
  * The wide event handle: the object users hold as `req.canon`, `getWideEvent()` or
  * `canon.run`'s argument. It builds the event through the unit of work; once the event
- * is emitted every further write is dropped, counted and reported, never thrown.
+ * is emitted every further write is dropped, counted and reported, never thrown. No
+ * method throws because of the value it is given (cycles, deep nesting, Proxies, throwing
+ * getters, frozen objects): see src/core/paths.ts.
  */
 import { performance } from 'node:perf_hooks';
 import { SAMPLED_FLAGS } from './ids.js';
 import { normalizeError } from './normalize-error.js';
-import { deepMerge, type Fields, getAt, isPlainObject, setAt, splitPath } from './paths.js';
+import { type Fields, getAt, mergeFields, setAt, splitPath } from './paths.js';
 
 /** @internal What a unit of work needs from the Canon instance that owns it. */
 export interface UnitOwner {
@@ -16,6 +18,8 @@ export interface UnitOwner {
   /** Writes one `canon/logger` record through the owner's sinks. */
   writeLog(record: Fields): void;
   readonly includeStack: boolean;
+  /** `limits.depth`: objects merged deeper than this are kept as `'[Truncated: depth]'`. */
+  readonly maxDepth: number;
   /**
    * True for the stand-in parent that `runWithContext` restores in another thread: it
    * carries ids for correlation but has no event of its own.
@@ -72,14 +76,16 @@ export class WideEvent {
   }
 
   /**
-   * Deep-merges `fields` into the event (plain objects merge, arrays replace).
+   * Deep-merges `fields` into the event (plain objects merge, arrays replace). Any value is
+   * accepted: cycles, objects nested deeper than `limits.depth` and unreadable values are
+   * marked as the output marks them (`'[Circular]'`, ...).
    *
    * @example
    * req.canon.enrich({ user: { id: 'u_1' }, cart: { items: 3 } });
    */
   enrich(fields: Fields): this {
     if (this.emitted) this.owner.lateWrite(this, 'enrich');
-    else if (isPlainObject(fields)) deepMerge(this.fields, fields);
+    else mergeFields(this.fields, fields, 1, this.owner.maxDepth);
     return this;
   }
 
@@ -123,14 +129,15 @@ export class WideEvent {
       return this;
     }
     const error = normalizeError(err, { includeStack: this.owner.includeStack });
-    if (isPlainObject(extra)) deepMerge(error, extra);
+    mergeFields(error, extra, 2, this.owner.maxDepth);
     this.fields.error = error;
     this.errorMarked = true;
     return this;
   }
 
   /**
-   * Adds `n` (default 1) to the number at `path`.
+   * Adds `n` (default 1) to the number at `path`; an `n` that is not a finite number is
+   * ignored.
    *
    * @example
    * req.canon.count('cache.misses');
@@ -141,7 +148,7 @@ export class WideEvent {
       return this;
     }
     const parts = splitPath(path);
-    if (!parts) return this;
+    if (!parts || typeof n !== 'number' || !Number.isFinite(n)) return this;
     const current = getAt(this.fields, parts);
     setAt(this.fields, parts, (typeof current === 'number' ? current : 0) + n);
     return this;
@@ -149,7 +156,8 @@ export class WideEvent {
 
   /**
    * Measures milliseconds into `path`: returns a stop function, or, given `fn`, times it
-   * (sync or async) and returns its result.
+   * (sync or async) and returns its result. Given anything other than a function, times
+   * nothing and returns it as it is.
    *
    * @example
    * const stop = req.canon.time('payment.latency_ms'); await charge(); stop();
@@ -165,6 +173,7 @@ export class WideEvent {
       return elapsed;
     };
     if (fn === undefined) return stop;
+    if (typeof fn !== 'function') return fn;
     let result: T;
     try {
       result = fn();
@@ -172,7 +181,11 @@ export class WideEvent {
       stop();
       throw err;
     }
-    if (result instanceof Promise) return result.finally(stop) as T;
+    try {
+      if (result instanceof Promise) return result.finally(stop) as T;
+    } catch {
+      // a Proxy whose getPrototypeOf trap throws: not a promise
+    }
     stop();
     return result;
   }

@@ -1,8 +1,11 @@
 /**
  * @module canon/core/paths
- * Dot-path reads and writes and a deep merge for event fields. Keys that could pollute
- * prototypes (`__proto__`, `constructor`, `prototype`) are ignored everywhere.
+ * Dot-path reads and writes and the deep merge behind the event handle. None of them
+ * throws, whatever it is given: cycles, values nested thousands of levels deep, getters
+ * and Proxy traps that throw, frozen objects. Keys that could pollute prototypes
+ * (`__proto__`, `constructor`, `prototype`) are ignored everywhere.
  */
+import { CIRCULAR, TOO_DEEP, UNSERIALIZABLE } from './markers.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -11,8 +14,12 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 /** True for `{}` literals and `Object.create(null)` objects: the only things merged into. */
 export function isPlainObject(value: unknown): value is Fields {
   if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  try {
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false; // a revoked Proxy, a getPrototypeOf trap that throws
+  }
 }
 
 /** True when `key` may be written without risking prototype pollution. */
@@ -29,45 +36,132 @@ export function splitPath(path: string): string[] | undefined {
 }
 
 /**
- * Deep-merges `source` into `target`: plain objects merge recursively, everything else
- * (arrays included) replaces. Returns `target`.
+ * Deep-merges `source` into `target`, whose own keys sit at nesting `level` of the event
+ * (1 for the event's top-level keys). Plain objects merge and are copied, never shared;
+ * arrays and other values replace. Like the output snapshot, an object that contains
+ * itself becomes `'[Circular]'` where the cycle closes, an object nested `maxDepth` deep
+ * `'[Truncated: depth]'`, a value that cannot be read `'[Unserializable]'`; a frozen
+ * object already in the event is copied before it is written to. Never throws.
  *
  * @example
- * deepMerge({ user: { id: 1 } }, { user: { plan: 'pro' } }) // { user: { id: 1, plan: 'pro' } }
+ * const event = { user: { id: 1 } };
+ * mergeFields(event, { user: { plan: 'pro' } }, 1, 10); // { user: { id: 1, plan: 'pro' } }
  */
-export function deepMerge(target: Fields, source: Fields): Fields {
-  for (const key in source) {
-    if (!Object.hasOwn(source, key) || FORBIDDEN.has(key)) continue;
-    const value = source[key];
-    const current = target[key];
-    if (isPlainObject(value) && isPlainObject(current)) deepMerge(current, value);
-    else if (isPlainObject(value)) target[key] = deepMerge({}, value);
-    else target[key] = value;
+export function mergeFields(target: Fields, source: unknown, level: number, maxDepth: number): void {
+  if (!isPlainObject(source)) return;
+  try {
+    mergeInto(target, source, level, maxDepth, [source]);
+  } catch {
+    // a source that cannot be enumerated (a Proxy whose ownKeys trap throws) adds nothing
   }
-  return target;
 }
 
-/** Writes `value` at `parts` inside `target`, creating (or replacing non-object) parents. */
-export function setAt(target: Fields, parts: string[], value: unknown): void {
-  let node = target;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const next = node[parts[i]];
-    if (isPlainObject(next)) node = next;
-    else {
-      const created: Fields = {};
-      node[parts[i]] = created;
-      node = created;
+/** `ancestors`: the source objects being merged, from the top one to `source` (for cycles). */
+function mergeInto(target: Fields, source: Fields, level: number, maxDepth: number, ancestors: object[]): void {
+  for (const key in source) {
+    if (FORBIDDEN.has(key) || !Object.hasOwn(source, key)) continue;
+    const value = readKey(source, key);
+    try {
+      target[key] = isPlainObject(value) ? merged(target[key], value, level, maxDepth, ancestors) : value;
+    } catch {
+      // a slot that refuses the write (a non-writable property, a Proxy trap) keeps its value
     }
   }
-  node[parts[parts.length - 1]] = value;
 }
 
-/** Reads the value at `parts`, or undefined when any parent is missing. */
-export function getAt(source: Fields, parts: string[]): unknown {
-  let node: unknown = source;
-  for (const part of parts) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Fields)[part];
+/** What the slot holding `current` becomes when the plain object `value` is merged into it. */
+function merged(current: unknown, value: Fields, level: number, maxDepth: number, ancestors: object[]): unknown {
+  if (ancestors.includes(value)) return CIRCULAR;
+  if (level >= maxDepth) return TOO_DEEP;
+  const into = isPlainObject(current) ? writable(current) : {};
+  ancestors.push(value);
+  try {
+    mergeInto(into, value, level + 1, maxDepth, ancestors);
+  } catch {
+    if (into !== current) return UNSERIALIZABLE; // a copy of something that cannot be enumerated
+  } finally {
+    ancestors.pop();
   }
-  return node;
+  return into;
+}
+
+/** `source[key]`, or `'[Unserializable]'` when reading it throws (a getter, a Proxy trap). */
+export function readKey(source: Fields, key: string): unknown {
+  try {
+    return source[key];
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+/** `node`, or a shallow copy of it when it is frozen, sealed or not extensible. */
+function writable(node: Fields): Fields {
+  return Object.isExtensible(node) ? node : { ...node };
+}
+
+/**
+ * A copy of `value` in which every plain object and array is new, so it can be walked and
+ * copied again safely: cycles become `'[Circular]'`, objects `maxDepth` deep
+ * `'[Truncated: depth]'`, unreadable values `'[Unserializable]'`; other values are kept.
+ *
+ * @example
+ * const a: Fields = { n: 1 }; a.self = a;
+ * copyTree(a, 0, 10) // { n: 1, self: '[Circular]' }
+ */
+export function copyTree(value: unknown, level: number, maxDepth: number, ancestors: object[] = []): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  try {
+    const array = Array.isArray(value);
+    if (!array && !isPlainObject(value)) return value;
+    if (ancestors.includes(value)) return CIRCULAR;
+    if (level >= maxDepth) return TOO_DEEP;
+    ancestors.push(value);
+    try {
+      if (array) return Array.from(value, (item) => copyTree(item, level + 1, maxDepth, ancestors));
+      const copy: Fields = {};
+      for (const key in value) {
+        if (FORBIDDEN.has(key) || !Object.hasOwn(value, key)) continue;
+        copy[key] = copyTree(readKey(value as Fields, key), level + 1, maxDepth, ancestors);
+      }
+      return copy;
+    } finally {
+      ancestors.pop();
+    }
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+/**
+ * Writes `value` at `parts` inside `target`, creating (or replacing non-object) parents;
+ * a frozen parent is replaced by a copy. A parent that refuses the write (a Proxy trap, a
+ * non-writable property) leaves the event as it was.
+ */
+export function setAt(target: Fields, parts: string[], value: unknown): void {
+  try {
+    let node = target;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next = node[parts[i]];
+      const child = isPlainObject(next) ? writable(next) : {};
+      if (child !== next) node[parts[i]] = child;
+      node = child;
+    }
+    node[parts[parts.length - 1]] = value;
+  } catch {
+    // a Proxy trap or a non-writable property on the way: the value is not written
+  }
+}
+
+/** Reads the value at `parts`, or undefined when any parent is missing or unreadable. */
+export function getAt(source: Fields, parts: string[]): unknown {
+  try {
+    let node: unknown = source;
+    for (const part of parts) {
+      if (node === null || typeof node !== 'object') return undefined;
+      node = (node as Fields)[part];
+    }
+    return node;
+  } catch {
+    return undefined;
+  }
 }

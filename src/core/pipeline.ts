@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { SchemaError } from '../validate/index.js';
 import type { ResolvedConfig } from './config.js';
 import { droppedChannel, publish, sinkErrorChannel } from './diagnostics.js';
+import type { FinalizedEvent } from './emitted.js';
 import { roundMs, type WideEvent } from './event.js';
 import type { Fields } from './paths.js';
 import { snapshot } from './snapshot.js';
@@ -97,7 +98,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
       event = snapshot(unit.fields, limits, includeStack, redact); // snapshot and redact, one walk
       for (const plugin of finalizers) {
         try {
-          plugin.onFinalize!(event, unit);
+          plugin.onFinalize!(event as FinalizedEvent, unit);
         } catch {
           // a plugin must not cost the event
         }

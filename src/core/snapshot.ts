@@ -3,14 +3,16 @@
  * The snapshot and redact stages in one walk: a deep copy of the live event made
  * JSON-safe on the way (so later stages may mutate it and serialization can never
  * throw), with the redaction rules applied to the copy as it is built. Handles cycles,
- * BigInt, Errors, Dates, Buffers, Maps, Sets and `toJSON`, and caps depth, string length,
- * array length and key count, marking in place what was cut. One walk instead of two
- * saves a second pass over every event.
+ * BigInt, Errors, Dates, Buffers, Maps, Sets, `toJSON`, throwing getters and Proxies, and
+ * caps depth, string length, array length and key count, marking in place what was cut
+ * (with the markers of ./markers.ts). One walk instead of two saves a second pass over
+ * every event.
  */
 import type { MatchState } from '../redact/path-trie.js';
 import type { Redactor } from '../redact/index.js';
+import { CIRCULAR, TOO_DEEP, UNSERIALIZABLE } from './markers.js';
 import { normalizeError } from './normalize-error.js';
-import type { Fields } from './paths.js';
+import { type Fields, readKey } from './paths.js';
 
 export interface Limits {
   /** Nesting depth kept (default 10); deeper values become `'[Truncated: depth]'`. */
@@ -24,9 +26,6 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = { depth: 10, stringLength: 16_384, arrayLength: 1_000, keys: 1_000 };
-
-export const CIRCULAR = '[Circular]';
-export const TOO_DEEP = '[Truncated: depth]';
 
 interface Walk {
   limits: Limits;
@@ -82,14 +81,15 @@ function truncateString(value: string, max: number): string {
 function copyObject(value: object, depth: number, walk: Walk, state: MatchState | undefined): unknown {
   if (walk.stack.includes(value)) return CIRCULAR;
   if (depth >= walk.limits.depth) return TOO_DEEP;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Error) {
-    return copyObject(normalizeError(value, { includeStack: walk.includeStack }), depth, walk, state);
-  }
-  if (ArrayBuffer.isView(value)) return `[${value.constructor.name}: ${value.byteLength} bytes]`;
-  if (value instanceof ArrayBuffer) return `[ArrayBuffer: ${value.byteLength} bytes]`;
   walk.stack.push(value);
   try {
+    // inside the try: `instanceof` throws on a revoked Proxy
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    if (value instanceof Error) {
+      return copyObject(normalizeError(value, { includeStack: walk.includeStack }), depth, walk, state);
+    }
+    if (ArrayBuffer.isView(value)) return `[${value.constructor.name}: ${value.byteLength} bytes]`;
+    if (value instanceof ArrayBuffer) return `[ArrayBuffer: ${value.byteLength} bytes]`;
     if (Array.isArray(value)) return copyArray(value, depth, walk, state);
     if (value instanceof Map) return copyEntries(value.entries(), value.size, depth, walk, state);
     if (value instanceof Set) return copyArray(Array.from(value), depth, walk, state);
@@ -97,25 +97,49 @@ function copyObject(value: object, depth: number, walk: Walk, state: MatchState 
     if (typeof toJSON === 'function') return copy(toJSON.call(value), depth, walk, state);
     return copyPlain(value as Fields, depth, walk, state);
   } catch {
-    return '[Unserializable]';
+    return UNSERIALIZABLE;
   } finally {
     walk.stack.pop();
   }
 }
 
-/** Arrays are transparent to redaction paths: items are matched with the array's state. */
+/**
+ * Arrays are transparent to redaction paths, and an item may also take its index as one
+ * segment (`items[0].card`, `items[*]`): see `PathMatcher.item`. Removed items are left out.
+ */
 function copyArray(items: unknown[], depth: number, walk: Walk, state: MatchState | undefined): unknown[] {
   const max = walk.limits.arrayLength;
   const length = Math.min(items.length, max);
+  if (state !== undefined) return copyMatchedArray(items, length, depth, walk, state);
   const out: unknown[] = new Array(length);
-  for (let i = 0; i < length; i++) out[i] = copy(items[i], depth + 1, walk, state) ?? null;
+  for (let i = 0; i < length; i++) out[i] = copy(items[i], depth + 1, walk, undefined) ?? null;
   if (items.length > max) out.push(`[… ${items.length - max} more items]`);
   return out;
 }
 
+function copyMatchedArray(items: unknown[], length: number, depth: number, walk: Walk, state: MatchState) {
+  const out: unknown[] = [];
+  const matcher = walk.redactor!.matcher!;
+  for (let i = 0; i < length; i++) {
+    const item = matcher.item(state, i);
+    if (item.strategy === 'remove') continue;
+    if (item.strategy) out.push(walk.redactor!.replace(item.strategy, copyPlainValue(items[i], depth + 1, walk)));
+    else out.push(copy(items[i], depth + 1, walk, item.dead ? undefined : item) ?? null);
+  }
+  if (items.length > length) out.push(`[… ${items.length - length} more items]`);
+  return out;
+}
+
+/** `value` copied without redaction: what a hashed value is hashed from. */
+function copyPlainValue(value: unknown, depth: number, walk: Walk): unknown {
+  walk.plain ??= { limits: walk.limits, includeStack: walk.includeStack, stack: walk.stack, redactor: undefined };
+  return copy(value, depth, walk.plain, undefined);
+}
+
 /**
  * Copies one key: redacted when a rule ends at it, else recursively with the state below
- * it. Returns false when nothing was kept (undefined, or removed by a rule).
+ * it; the key itself is scrubbed by the patterns. Returns false when nothing was kept
+ * (undefined, or removed by a rule).
  */
 function copyKey(out: Fields, key: string, value: unknown, depth: number, walk: Walk, state: MatchState | undefined) {
   let below: MatchState | undefined;
@@ -124,16 +148,32 @@ function copyKey(out: Fields, key: string, value: unknown, depth: number, walk: 
     if (next.strategy) {
       if (next.strategy === 'remove') return false;
       // hash the value itself, not a copy already rewritten by the string patterns
-      walk.plain ??= { limits: walk.limits, includeStack: walk.includeStack, stack: walk.stack, redactor: undefined };
-      out[key] = walk.redactor!.replace(next.strategy, copy(value, depth + 1, walk.plain, undefined));
-      return true;
+      return write(out, key, walk.redactor!.replace(next.strategy, copyPlainValue(value, depth + 1, walk)), walk);
     }
     if (!next.dead) below = next;
   }
-  const copied = copy(value, depth + 1, walk, below);
-  if (copied === undefined || key === '__proto__') return false;
-  out[key] = copied;
+  return write(out, key, copy(value, depth + 1, walk, below), walk);
+}
+
+function write(out: Fields, key: string, copied: unknown, walk: Walk): boolean {
+  if (copied === undefined) return false;
+  let name = key;
+  const scrubKey = walk.redactor?.scrubKey;
+  if (scrubKey !== undefined) {
+    const scrubbed = scrubKey(key);
+    if (scrubbed !== key) name = freeKey(out, scrubbed);
+  }
+  if (name === '__proto__') return false;
+  out[name] = copied;
   return true;
+}
+
+/** The name a scrubbed key is written under: numbered when two keys scrub alike. */
+function freeKey(out: Fields, scrubbed: string): string {
+  if (!Object.hasOwn(out, scrubbed)) return scrubbed;
+  let n = 2;
+  while (Object.hasOwn(out, `${scrubbed} (${n})`)) n++;
+  return `${scrubbed} (${n})`;
 }
 
 function copyPlain(value: Fields, depth: number, walk: Walk, state: MatchState | undefined): Fields {
@@ -151,7 +191,7 @@ function copyPlain(value: Fields, depth: number, walk: Walk, state: MatchState |
       break;
     }
     seen++;
-    if (copyKey(out, key, value[key], depth, walk, state)) kept++;
+    if (copyKey(out, key, readKey(value, key), depth, walk, state)) kept++;
   }
   return out;
 }

@@ -6,8 +6,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, invalidOption } from '../core/errors.js';
 import { isPlainObject } from '../core/paths.js';
-import { PathMatcher, parseRedactPath, type Strategy } from './path-trie.js';
-import { type BuiltinPattern, compilePatterns } from './patterns.js';
+import { PathMatcher, type Strategy } from './path-trie.js';
+import { parseRedactPath } from './path-syntax.js';
+import { type BuiltinPattern, compilePatterns, keyScrubber, type StringScrubber } from './patterns.js';
 
 export type { BuiltinPattern, Strategy };
 
@@ -19,9 +20,12 @@ export interface RedactConfig {
   enabled?: boolean;
   /** What happens to a matched value (default `'mask'`). */
   strategy?: Strategy;
-  /** Paths: `user.email`, `*.token` (one segment), `**.password` (any depth, top level too). */
+  /**
+   * Paths: `user.email`, `*.token` (one segment), `**.password` (any depth, top level too),
+   * pino's brackets: `items[*].card`, `items[0].card`, `headers["x-api-key"]`.
+   */
   fields?: RedactField[];
-  /** Patterns applied to every string value: built-ins or RegExps. */
+  /** Patterns applied to every string value and every key: built-ins or RegExps. */
   patterns?: Array<BuiltinPattern | RegExp>;
   /** HMAC key of the `hash` strategy; required when any rule hashes. */
   salt?: string;
@@ -32,12 +36,14 @@ export interface RedactConfig {
 /**
  * The compiled rules, applied by the snapshot walk (src/core/snapshot.ts) while it copies
  * the event: `matcher` follows the paths key by key, `replace` gives a matched value's
- * replacement (`remove` drops the key), `scrub` rewrites strings with the patterns.
+ * replacement (`remove` drops the key), `scrub` rewrites strings with the patterns and
+ * `scrubKey` keys.
  */
 export interface Redactor {
   matcher?: PathMatcher;
   replace(strategy: Exclude<Strategy, 'remove'>, copied: unknown): unknown;
-  scrub?: (value: string) => string;
+  scrub?: StringScrubber;
+  scrubKey?: StringScrubber;
 }
 
 const STRATEGIES = new Set<Strategy>(['mask', 'remove', 'hash']);
@@ -92,17 +98,19 @@ export function createRedactor(config: RedactConfig | false | undefined): Redact
   if (!hasPaths && scrubbers.length === 0) return undefined;
 
   const salt = config.salt as string;
+  const scrub: StringScrubber | undefined =
+    scrubbers.length === 0
+      ? undefined
+      : (value) => {
+          let scrubbed = value;
+          for (const scrubber of scrubbers) scrubbed = scrubber(scrubbed);
+          return scrubbed;
+        };
   return {
     matcher: hasPaths ? matcher : undefined,
     replace: (rule, copied) => (rule === 'mask' ? replacement : hashValue(copied, salt)),
-    scrub:
-      scrubbers.length === 0
-        ? undefined
-        : (value) => {
-            let scrubbed = value;
-            for (const scrub of scrubbers) scrubbed = scrub(scrubbed);
-            return scrubbed;
-          },
+    scrub,
+    scrubKey: scrub && keyScrubber(scrub),
   };
 }
 

@@ -1,11 +1,14 @@
 /**
  * @module canon/redact/path-trie
- * Compiles redaction paths (`user.email`, `*.token`, `**.password`) into a trie, then
- * walks events with a lazily built automaton over it: each state is the set of trie
- * nodes active at one depth, its transitions are cached per (lowercased) key, so
- * matching all paths costs one map lookup per visited key.
+ * Compiles parsed redaction paths (see ./path-syntax.ts) into a trie, then walks events
+ * with a lazily built automaton over it: each state is the set of trie nodes active at
+ * one depth, its transitions are cached per key, so matching all paths costs one map
+ * lookup per visited key. Arrays are transparent (`items.card` matches every
+ * item's `card`) and an item may also consume one segment as its index (`items[0].card`,
+ * `items[*].card`); a key with dots is also followed as the path it spells
+ * (`{ 'user.email': … }` is matched by `user.email`).
  */
-import { invalidOption } from '../core/errors.js';
+import { GLOBSTAR, type PathSegment, STAR } from './path-syntax.js';
 
 export type Strategy = 'mask' | 'remove' | 'hash';
 
@@ -27,34 +30,26 @@ export interface MatchState {
   readonly dead: boolean;
 }
 
+/** Every field is set when a state is created: one object shape keeps the walk's lookups fast. */
 interface State extends MatchState {
   nodes: TrieNode[];
   sticky: TrieNode[];
   literalKeys: Set<string>;
+  /** Transitions by lowercased literal key. */
   byKey: Map<string, State>;
-  other?: State;
+  /** Transitions by key as met in events (up to {@link SEEN_KEYS}): skips lowercasing. */
+  seen: Map<string, State>;
+  other: State | undefined;
+  /** True when an array item may consume a segment here: a `*` child or an index key. */
+  indexed: boolean;
+  /** Item states: by literal index, and for any other index. */
+  byIndex: Map<string, State> | undefined;
+  otherItem: State | undefined;
 }
 
-const SEGMENT = /^[^.]+$/;
-
-/**
- * Parses one path into lowercased segments, or throws a TypeError naming the option.
- *
- * @example
- * parseRedactPath('**.Password') // ['**', 'password']
- */
-export function parseRedactPath(path: unknown, option = 'redact.fields'): string[] {
-  if (typeof path !== 'string' || path.trim() === '') {
-    throw invalidOption(option, `paths must be non-empty strings, got ${JSON.stringify(path)}`);
-  }
-  const segments = path.split('.');
-  for (const segment of segments) {
-    if (!SEGMENT.test(segment) || segment.trim() !== segment) {
-      throw invalidOption(option, `malformed path ${JSON.stringify(path)} (empty or padded segment)`);
-    }
-  }
-  return segments.map((segment) => segment.toLowerCase());
-}
+const INDEX_KEY = /^\d+$/;
+/** Keys remembered per state, so that keys which are data cannot grow the cache without end. */
+const SEEN_KEYS = 512;
 
 /** A compiled set of paths; `start` is the state at the event's top level. */
 export class PathMatcher {
@@ -67,12 +62,12 @@ export class PathMatcher {
     return { id: this.nextId++, literal: new Map() };
   }
 
-  /** Adds a parsed path (see {@link parseRedactPath}) with its strategy. */
-  add(segments: string[], strategy: Strategy): void {
+  /** Adds a parsed path (see `parseRedactPath`) with its strategy. */
+  add(segments: PathSegment[], strategy: Strategy): void {
     let node = this.root;
     for (const segment of segments) {
-      if (segment === '**') node = node.globstar ??= this.node();
-      else if (segment === '*') node = node.star ??= this.node();
+      if (segment === GLOBSTAR) node = node.globstar ??= this.node();
+      else if (segment === STAR) node = node.star ??= this.node();
       else {
         let next = node.literal.get(segment);
         if (!next) node.literal.set(segment, (next = this.node()));
@@ -93,11 +88,60 @@ export class PathMatcher {
   /** The state for the value under `key`, given the state of the object holding it. */
   next(from: MatchState, key: string): MatchState {
     const state = from as State;
-    const lower = key.toLowerCase();
+    let next = state.seen.get(key);
+    if (next === undefined) {
+      const lower = key.toLowerCase();
+      next = lower.includes('.') ? this.dotted(state, lower) : this.stepKey(state, lower);
+      if (state.seen.size < SEEN_KEYS) state.seen.set(key, next);
+    }
+    return next;
+  }
+
+  /**
+   * The state for item `index` of an array reached in `from`: the array's own state
+   * (arrays are transparent), joined with the index taken as one segment.
+   */
+  item(from: MatchState, index: number): MatchState {
+    const state = from as State;
+    if (!state.indexed) return state;
+    const key = String(index);
+    if (!state.literalKeys.has(key)) return (state.otherItem ??= this.union(state, this.stepKey(state, key)));
+    state.byIndex ??= new Map();
+    let next = state.byIndex.get(key);
+    if (!next) state.byIndex.set(key, (next = this.union(state, this.stepKey(state, key))));
+    return next;
+  }
+
+  /** Follows one lowercased key, through the per-state transition cache. */
+  private stepKey(state: State, lower: string): State {
     if (!state.literalKeys.has(lower)) return (state.other ??= this.step(state, undefined));
     let next = state.byKey.get(lower);
     if (!next) state.byKey.set(lower, (next = this.step(state, lower)));
     return next;
+  }
+
+  /**
+   * A key with dots: matched as one key (a rule such as `["user.email"]`) and as the
+   * path it spells (`user.email`); a rule ending part way (`user`) covers the whole value.
+   */
+  private dotted(state: State, lower: string): State {
+    let spelled = state;
+    for (const part of lower.split('.')) {
+      spelled = this.stepKey(spelled, part);
+      if (spelled.strategy || spelled.dead) break;
+    }
+    return this.union(this.stepKey(state, lower), spelled);
+  }
+
+  /** The state where the nodes of `a` and of `b` are active. */
+  private union(a: State, b: State): State {
+    if (b.dead || a === b) return a;
+    if (a.dead) return b;
+    const nodes = a.nodes.slice();
+    for (const node of b.nodes) if (!nodes.includes(node)) nodes.push(node);
+    const sticky = a.sticky.slice();
+    for (const node of b.sticky) if (!sticky.includes(node)) sticky.push(node);
+    return this.state(nodes, sticky);
   }
 
   /** Follows `key` (undefined: a key no literal matches) from `state`. */
@@ -132,6 +176,11 @@ export class PathMatcher {
         sticky,
         literalKeys,
         byKey: new Map(),
+        seen: new Map(),
+        other: undefined,
+        indexed: nodes.some((node) => node.star) || [...literalKeys].some((key) => INDEX_KEY.test(key)),
+        byIndex: undefined,
+        otherItem: undefined,
         strategy: nodes.find((node) => node.strategy)?.strategy,
         dead: nodes.length === 0,
       };

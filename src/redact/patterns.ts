@@ -1,7 +1,8 @@
 /**
  * @module canon/redact/patterns
  * Value patterns: built-in detectors for e-mail addresses, card numbers (Luhn-checked),
- * bearer tokens and JWTs, plus user RegExps. The matched part of a string is replaced.
+ * bearer tokens and JWTs, plus user RegExps. The matched part of a string is replaced,
+ * in values and in keys (`{ byEmail: { 'ada@example.com': 1 } }`).
  */
 import { invalidOption } from '../core/errors.js';
 
@@ -85,4 +86,29 @@ export function compilePatterns(patterns: unknown[], replacement: string): Strin
         );
     }
   });
+}
+
+/** How many clean keys a key scrubber remembers before it starts over. */
+const CLEAN_KEYS = 4096;
+
+/**
+ * `scrub` for object keys. Keys repeat from event to event, so the ones the patterns leave
+ * unchanged are remembered (up to 4096) and skip the patterns next time; a key that holds
+ * data (an e-mail address) is scrubbed each time and never kept.
+ *
+ * @example
+ * const scrubKey = keyScrubber(compilePatterns(['email'], '[REDACTED]')[0]);
+ * scrubKey('ada@example.com') // '[REDACTED]'
+ */
+export function keyScrubber(scrub: StringScrubber): StringScrubber {
+  const clean = new Set<string>();
+  return (key) => {
+    if (clean.has(key)) return key;
+    const scrubbed = scrub(key);
+    if (scrubbed === key) {
+      if (clean.size === CLEAN_KEYS) clean.clear();
+      clean.add(key);
+    }
+    return scrubbed;
+  };
 }

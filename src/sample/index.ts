@@ -4,16 +4,22 @@
  * is turned into a decision deterministically from `trace_id`, so every service in a
  * trace keeps or drops it alike; kept events carry `sample_rate = 1 / p`.
  */
+import type { FinalizedEvent } from '../core/emitted.js';
 import { describe, invalidOption } from '../core/errors.js';
 import { type Fields, isPlainObject } from '../core/paths.js';
 
-/** Returns true (keep), false (drop) or a keep-probability in (0, 1]. */
-export type SampleFn = (event: Fields) => boolean | number;
+/**
+ * Returns true (keep), false (drop) or a keep-probability in (0, 1].
+ *
+ * @example
+ * const sample: SampleFn = (event) => event.status_code >= 500 || event.duration_ms > 2000 || 0.05;
+ */
+export type SampleFn = (event: FinalizedEvent) => boolean | number;
 
 /** Keep `rate` of events, and always those `keep` returns true for. */
 export interface SampleRate {
   rate: number;
-  keep?: (event: Fields) => boolean;
+  keep?: (event: FinalizedEvent) => boolean;
 }
 
 export type SampleConfig = SampleFn | SampleRate;
@@ -55,7 +61,7 @@ export function createSampler(config: SampleConfig | undefined): Sampler | undef
   if (typeof config === 'function') {
     return (event) => {
       try {
-        return decide(config(event), event.trace_id);
+        return decide(config(event as FinalizedEvent), event.trace_id);
       } catch {
         return 1; // a throwing sampler must not lose the event
       }
@@ -73,7 +79,7 @@ export function createSampler(config: SampleConfig | undefined): Sampler | undef
   }
   return (event) => {
     try {
-      if (keep?.(event)) return 1;
+      if (keep?.(event as FinalizedEvent)) return 1;
     } catch {
       return 1;
     }

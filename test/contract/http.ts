@@ -16,7 +16,8 @@
  * - `GET /context`    answers `{ context: exportContext() ?? null }` after a pause: the
  *                     trace context (and `tracestate`) calls made there would carry.
  * - `POST /body`      reads the JSON body `{ n }` the framework's usual way, then sets
- *                     `body.n` through `getWideEvent()`, answers `{ n, request_id }`.
+ *                     `body.n` and enriches `{ order: body }` through `getWideEvent()`,
+ *                     answers `{ n, request_id }`.
  * - anything else     the framework's own 404.
  *
  * `start(canon, options)` passes `options` (`{ tenant }`...) to the adapter unchanged.
@@ -170,7 +171,7 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
           message: 'thrown',
           cause: { type: 'TypeError', message: 'root cause' },
         });
-        expect(event.error.stack).toBeUndefined();
+        expect(event.error?.stack).toBeUndefined();
       });
     });
 
@@ -227,6 +228,24 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
         const event = await eventFor(sink, 'with-body');
         expect(event).toMatchObject({ method: 'POST', path: '/body', status_code: 200, body: { n: 7 } });
         if (entry.routes) expect(event.route).toBe('/body');
+      });
+    });
+
+    it("takes a client's JSON body nested 8,000 levels deep into the event: 200, one event, cut at limits.depth", async () => {
+      await withApp(entry, async (app, sink) => {
+        const body = `${'{"a":'.repeat(8_000)}1${'}'.repeat(8_000)}`; // 48 KB
+        const res = await fetch(`${app.url}/body`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': 'deep-body' },
+          body,
+        });
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ request_id: 'deep-body' });
+        const event = await eventFor(sink, 'deep-body');
+        expect(event.outcome).toBe('success');
+        let level = event.order; // the event's key `order` is at depth 1
+        for (let depth = 2; depth < 10; depth++) level = level.a;
+        expect(level).toEqual({ a: '[Truncated: depth]' });
       });
     });
 

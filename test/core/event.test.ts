@@ -108,14 +108,14 @@ describe('the event handle', () => {
     (a as { cause?: unknown }).cause = b;
     await canon.run({}, (event) => event.markError(a));
     let depth = 0;
-    for (let e = sink.events[0].error; e.cause; e = e.cause) depth++;
+    for (let e = sink.events[0].error; e?.cause; e = e.cause) depth++;
     expect(depth).toBe(5);
   });
 
   it('includes stacks only when includeStack is set', async () => {
     const { sink, canon } = setup({ includeStack: true });
     await canon.run({}, (event) => event.markError(new Error('with stack')));
-    expect(sink.events[0].error.stack).toContain('with stack');
+    expect(sink.events[0].error?.stack).toContain('with stack');
   });
 
   it('drops, counts and publishes writes made after the event was emitted', async () => {

@@ -81,11 +81,12 @@ export async function tenantEcho(): Promise<{ tenant: string | null }> {
   return { tenant: getTenant() ?? null };
 }
 
-/** `POST /body`: after the JSON body was read, enrich through the context. */
+/** `POST /body`: after the JSON body was read, enrich through the context, body included. */
 export async function afterBody(body: unknown): Promise<{ n: unknown; request_id: string | null }> {
   const n = (body as { n?: unknown })?.n;
   await sleep(1);
   getWideEvent()?.set('body.n', n);
+  getWideEvent()?.enrich({ order: body });
   return { n, request_id: getWideEvent()?.request_id ?? null };
 }
 

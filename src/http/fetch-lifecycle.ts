@@ -26,6 +26,7 @@ export function startFetchUnit(canon: Canon, request: Request, path: string): Wi
     headers.get('user-agent'),
     headers.get(REQUEST_ID_HEADER),
     headers.get('traceparent'),
+    headers,
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Canon } from '../core/canon.js';
-import type { WideEvent } from '../core/event.js';
+import type { RequestHeaders, WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
@@ -85,10 +85,11 @@ function onResponseClose(this: ServerResponse): void {
 /**
  * Starts the unit of work of one request from its parts (shared by the node:http
  * lifecycle below and the fetch-style one): method, path without the query string,
- * user agent, request id and W3C trace context.
+ * user agent, request id and W3C trace context; `headers` are kept on the unit for
+ * plugins (`canon/enrichers`).
  *
  * @example
- * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader);
+ * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, req.headers);
  */
 export function startRequestUnit(
   canon: Canon,
@@ -97,6 +98,7 @@ export function startRequestUnit(
   userAgent: string | undefined | null,
   requestIdHeader: string | string[] | undefined | null,
   traceparentHeader: string | string[] | undefined | null,
+  headers?: RequestHeaders,
 ): WideEvent {
   const query = url.indexOf('?');
   const fields: Fields = {
@@ -115,6 +117,7 @@ export function startRequestUnit(
     parentSpanId: trace?.parentSpanId,
     traceFlags: trace?.flags,
     fields,
+    headers,
   });
 }
 
@@ -141,6 +144,7 @@ export function startHttpUnit<S = IncomingMessage>(
     headers['user-agent'],
     headers[REQUEST_ID_HEADER],
     headers.traceparent,
+    headers,
   );
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
   trackResponse<HttpState>(res, {

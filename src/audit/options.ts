@@ -19,7 +19,7 @@ export interface AuditConfig {
   key?: string;
 }
 
-/** @internal */
+/** The `audit` option after validation (not exported from `canon/audit`). */
 export interface ResolvedAudit {
   /** Undefined: the instance's sinks. */
   sinks: Sink[] | undefined;

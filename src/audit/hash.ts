@@ -49,16 +49,42 @@ export function canonicalReady<T>(value: T): T {
 }
 
 /**
- * The chain hash of `record` (parsed JSON, without `audit.hash`): `sha256:<hex>`, or
- * `hmac-sha256:<hex>` with `key`.
+ * The chain hash of a record's canonical text: `sha256:<hex>`, or `hmac-sha256:<hex>`
+ * with `key`.
+ *
+ * @example
+ * hashText('{"action":"user.delete"}') // 'sha256:…'
+ */
+export function hashText(text: string, key?: string): string {
+  return key === undefined
+    ? SHA256_PREFIX + createHash('sha256').update(text).digest('hex')
+    : HMAC_PREFIX + createHmac('sha256', key).update(text).digest('hex');
+}
+
+/**
+ * The chain hash of `record` (parsed JSON, without `audit.hash`).
  *
  * @example
  * auditHash({ kind: 'audit', action: 'user.delete', audit: { chain: 'c', seq: 1, prev: null } })
  * // 'sha256:3f0a…'
  */
 export function auditHash(record: Fields, key?: string): string {
-  const text = canonicalize(record) ?? 'null';
-  return key === undefined
-    ? SHA256_PREFIX + createHash('sha256').update(text).digest('hex')
-    : HMAC_PREFIX + createHmac('sha256', key).update(text).digest('hex');
+  return hashText(canonicalRecord(record).text, key);
+}
+
+/**
+ * @internal `record` as a reader will parse it back from its line, with its canonical
+ * text: the record itself when RFC 8785 accepts it (a snapshot is plain JSON data), else
+ * a JSON round trip (NaN and Infinity become null) with lone surrogates replaced.
+ *
+ * @example
+ * const { record, text } = canonicalRecord(copy);
+ */
+export function canonicalRecord(record: Fields): { record: Fields; text: string } {
+  try {
+    return { record, text: canonicalize(record) ?? 'null' };
+  } catch {
+    const ready = canonicalReady(JSON.parse(JSON.stringify(record)) as Fields);
+    return { record: ready, text: canonicalize(ready) ?? 'null' };
+  }
 }

@@ -8,7 +8,7 @@
  * (wide events, log lines in the same file) are skipped.
  */
 import type { Fields } from '../core/paths.js';
-import { auditHash, canonicalReady, HMAC_PREFIX, SHA256_PREFIX } from './hash.js';
+import { auditHash, HMAC_PREFIX, SHA256_PREFIX } from './hash.js';
 
 export interface AuditVerifyOptions {
   /** The HMAC key the records were written with (`audit.key` / `CANON_AUDIT_KEY`). */
@@ -74,7 +74,7 @@ function hashProblem(record: Fields, hash: string, key: string | undefined): str
   if (!hash.startsWith(HMAC_PREFIX) && !hash.startsWith(SHA256_PREFIX)) return `unknown hash format ${hash.slice(0, 16)}`;
   const audit = { ...(record.audit as Fields) };
   delete audit.hash;
-  const expected = auditHash(canonicalReady({ ...record, audit }), key);
+  const expected = auditHash({ ...record, audit }, key);
   return expected === hash ? undefined : 'hash mismatch: the record was altered (or written with another key)';
 }
 

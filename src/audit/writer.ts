@@ -15,7 +15,7 @@ import { type Sink, writeToSinks } from '../core/sink.js';
 import { type Limits, snapshot } from '../core/snapshot.js';
 import type { Redactor } from '../redact/index.js';
 import type { SchemaError, Validator } from '../validate/index.js';
-import { auditHash, canonicalReady } from './hash.js';
+import { canonicalRecord, hashText } from './hash.js';
 import { type AuditBase, buildAuditRecord } from './record.js';
 
 /** @internal What an instance gives its audit writer. */
@@ -65,9 +65,8 @@ export function createAuditWriter(options: AuditWriterOptions): AuditWriter {
       }
       chain ??= uuidv7();
       copy.audit = { chain, seq: seq + 1, prev };
-      // hash exactly what a reader parses back from the line (NaN → null, ...)
-      const record = canonicalReady(JSON.parse(JSON.stringify(copy)) as Fields);
-      const hash = auditHash(record, key);
+      const { record, text } = canonicalRecord(copy);
+      const hash = hashText(text, key);
       (record.audit as Fields).hash = hash;
       const line = JSON.stringify(record);
       seq++;

@@ -169,6 +169,18 @@ describe('verifyAuditChain and canon audit verify', () => {
     expect(verifyAuditChain(linesOf(file))).toEqual({ ok: true, checked: 8, chains: 2 });
   });
 
+  it('chains records whose values JSON cannot carry as such (NaN, lone surrogates)', async () => {
+    const file = join(tempDir(), 'odd.jsonl');
+    const canon = createCanon({ sinks: [], handleExit: false, audit: { sinks: [fileSink(file)] } });
+    canon.audit({ action: 'odd.values', actor: 'a', target: 't', ratio: Number.NaN, big: Number.POSITIVE_INFINITY });
+    canon.audit({ action: 'odd.text', actor: 'a\ud800', target: 't', ['k\udc00']: 'v' });
+    canon.audit({ action: 'plain', actor: 'a', target: 't', n: -0 });
+    await canon.close();
+    const lines = linesOf(file);
+    expect(JSON.parse(lines[0]).ratio).toBeNull();
+    expect(verifyAuditChain(lines)).toEqual({ ok: true, checked: 3, chains: 1 });
+  });
+
   it('reports text that is not JSON, and exits 2 on a missing file or no file', async () => {
     const { lines } = await writeChain(2);
     expect(verifyAuditChain([lines[0], 'garbage', lines[1]])).toMatchObject({ ok: false, firstBad: 1 });

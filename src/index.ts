@@ -22,6 +22,7 @@ export type { CanonStats } from './core/pipeline.js';
 export type { Sink } from './core/sink.js';
 export type { Limits } from './core/snapshot.js';
 export type { RedactConfig, RedactField, Strategy as RedactStrategy } from './redact/index.js';
+export { type DynamicSampleOptions, type DynamicSampler, dynamicSample } from './sample/dynamic.js';
 export type { SampleConfig, SampleFn, SampleRate } from './sample/index.js';
 export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
 export { type MemorySink, memorySink, type RecordedEvent } from './sinks/memory/index.js';

@@ -17,9 +17,19 @@ const groups = {
   express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
   fastify: ['fastify:bare', 'fastify:canon', 'fastify:logger'],
   hono: ['hono:bare', 'hono:canon'],
+  // not in the default run: `npm run bench:http features`
+  features: [
+    'node:bare',
+    'node:canon',
+    'node:canon+metrics',
+    'node:canon+dynamic',
+    'node:canon+audit',
+    'node:canon+enrichers',
+    'node:canon+channel',
+  ],
 };
 const only = process.argv[2];
-const selected = Object.entries(groups).filter(([group]) => !only || only === group);
+const selected = Object.entries(groups).filter(([group]) => (only ? only === group : group !== 'features'));
 const variants = selected.flatMap(([, names]) => names);
 
 const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
@@ -48,7 +58,7 @@ stdout.write(
 );
 stdout.write('| variant | req/s | req/s vs bare | CPU µs/req | CPU vs bare |\n|---|---:|---:|---:|---:|\n');
 for (const [group, names] of selected) {
-  const bare = results[`${group}:bare`];
+  const bare = results[`${group === 'features' ? 'node' : group}:bare`];
   for (const name of names) {
     const rps = median(results[name].rps);
     const cpu = median(results[name].cpuUs);

@@ -10,13 +10,59 @@ function handler(_req, res) {
   res.end(BODY);
 }
 
-async function canonInstance() {
+async function canonInstance(extra = {}) {
   const { createCanon } = await import('../../dist/index.js');
   return createCanon({
     service: 'bench',
     redact: { fields: ['user.email', '**.password', 'request.headers.authorization'] },
     sample: () => true,
+    ...extra,
   });
+}
+
+/** node:canon with one of the issue-17 features on (`node:canon+metrics`, ...). */
+async function nodeCanonWith(feature) {
+  const { canonNode } = await import('../../dist/frameworks/node/index.js');
+  let handle = handler;
+  let config = {};
+  let listener;
+  if (feature === 'metrics') {
+    const { canonMetrics } = await import('../../dist/metrics/index.js');
+    config = { plugins: [canonMetrics({ meterProvider: false })] };
+  } else if (feature === 'dynamic') {
+    const { dynamicSample } = await import('../../dist/index.js');
+    config = {
+      sample: dynamicSample({ key: (e) => [e.route ?? e.path, e.status_code], goalRate: 20, keep: (e) => e.outcome !== 'success' }),
+    };
+  } else if (feature === 'enrichers') {
+    const { deployment, geo, userAgent } = await import('../../dist/enrichers/index.js');
+    config = { plugins: [userAgent(), deployment(), geo()] };
+    // wrk sends no User-Agent: give each request one of a few real ones (cache hits after the first)
+    const agents = [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1',
+      'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    ];
+    let n = 0;
+    listener = (inner) => (req, res) => {
+      req.headers['user-agent'] = agents[n++ % agents.length];
+      req.headers['cf-ipcountry'] = 'FR';
+      inner(req, res);
+    };
+  } else if (feature === 'channel') {
+    const { subscribe } = await import('node:diagnostics_channel');
+    subscribe('canon:event', () => {});
+    subscribe('canon:unit-start', () => {});
+  }
+  const canon = await canonInstance(config);
+  if (feature === 'audit') {
+    handle = (req, res) => {
+      canon.audit({ action: 'bench.read', actor: 'u_1', target: req.url });
+      handler(req, res);
+    };
+  }
+  const inner = canonNode(canon, handle);
+  return http.createServer(listener ? listener(inner) : inner);
 }
 
 async function expressApp(setup) {
@@ -53,6 +99,11 @@ const variants = {
     const { canonNode } = await import('../../dist/frameworks/node/index.js');
     return http.createServer(canonNode(await canonInstance(), handler));
   },
+  'node:canon+metrics': () => nodeCanonWith('metrics'),
+  'node:canon+dynamic': () => nodeCanonWith('dynamic'),
+  'node:canon+audit': () => nodeCanonWith('audit'),
+  'node:canon+enrichers': () => nodeCanonWith('enrichers'),
+  'node:canon+channel': () => nodeCanonWith('channel'),
   'node:pino-http': async () => {
     const { default: pinoHttp } = await import('pino-http');
     const log = pinoHttp();

@@ -4,10 +4,12 @@
  * units of work (HTTP requests through the adapters, jobs through `canon.run`) and emits
  * exactly one event for each.
  */
+import type { AuditInput } from '../audit/record.js';
+import { createAuditWriter } from '../audit/writer.js';
 import { type CanonConfig, type ResolvedConfig, resolveConfig } from './config.js';
 import { storage } from './context.js';
-import { lateWriteChannel, publish, sinkErrorChannel } from './diagnostics.js';
-import { type UnitOwner, WideEvent } from './event.js';
+import { droppedChannel, lateWriteChannel, publish, sinkErrorChannel, unitStartChannel } from './diagnostics.js';
+import { type RequestHeaders, type UnitOwner, WideEvent } from './event.js';
 import { type ExitTarget, onProcessExit } from './exit.js';
 import { newSpanId, newTraceId, uuidv7 } from './ids.js';
 import { createLogWriter, releaseLogOutput, setLatestLogOutput } from './log-output.js';
@@ -27,6 +29,8 @@ export interface UnitInit {
   traceState?: string;
   /** Fields placed right after the standard ones (an adapter's `method`, `path`...). */
   fields?: Fields;
+  /** The request's headers, for plugins (`canon/enrichers`). */
+  headers?: RequestHeaders;
 }
 
 export interface Canon {
@@ -44,6 +48,13 @@ export interface Canon {
   close(): Promise<void>;
   /** Counters since creation. */
   stats(): CanonStats;
+  /**
+   * Writes one audit record (`kind: 'audit'`): never sampled, never dropped by validation,
+   * redacted, hash-chained, to the audit sinks; linked to the unit in scope, whose event
+   * gets `audit_count`. Throws `CANON_INVALID_AUDIT` when `action`, `actor` or `target`
+   * is missing. See `canon/audit`.
+   */
+  audit(record: AuditInput): void;
   /** @internal Starts a unit of work (adapters call this). */
   startUnit(init: UnitInit): WideEvent;
 }
@@ -101,7 +112,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
   const resolved: ResolvedConfig = resolveConfig(config);
   const stats = newStats();
   const pending = new Set<Promise<void>>();
-  const emitEvent = createPipeline(resolved, stats, pending);
+  const emitEvent = createPipeline(resolved, stats, pending, () => canon);
   const starters = resolved.plugins.filter((plugin) => plugin.onStart);
   const idsFromPlugins = createIdResolver(resolved.plugins);
   let closed = false;
@@ -119,6 +130,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     writeLog(record) {
       if (!closed) writeLog(record);
     },
+    audit: (record) => canon.audit(record as AuditInput),
   };
   const writeLog = createLogWriter({
     sinks: resolved.sinks,
@@ -128,6 +140,29 @@ export function createCanon(config: CanonConfig = {}): Canon {
       stats.sink_errors++;
       publish(sinkErrorChannel, () => ({ sink, error }));
     },
+  });
+
+  const auditSinks = resolved.audit.sinks ?? resolved.sinks;
+  const allSinks = [...new Set([...resolved.sinks, ...auditSinks])];
+  const writeAudit = createAuditWriter({
+    base: resolved,
+    sinks: auditSinks,
+    key: resolved.audit.key,
+    redact: resolved.redact,
+    validate: resolved.validate,
+    limits: resolved.limits,
+    includeStack: resolved.includeStack,
+    stats,
+    pending,
+    onSinkError(sink, error) {
+      stats.sink_errors++;
+      publish(sinkErrorChannel, () => ({ sink, error }));
+    },
+    onDropped(record, error) {
+      stats.dropped++;
+      publish(droppedChannel, () => ({ request_id: record.request_id, reason: 'audit', error }));
+    },
+    instance: () => canon,
   });
 
   function startUnit(init: UnitInit): WideEvent {
@@ -160,6 +195,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     const sameTrace = ids === undefined || ids.traceId === init.traceId;
     const traceState = ids?.traceState ?? (sameTrace ? init.traceState : undefined);
     if (traceState !== undefined) unit.traceState = traceState;
+    if (init.headers !== undefined) unit.requestHeaders = init.headers;
     for (const plugin of starters) {
       try {
         plugin.onStart!(unit);
@@ -167,12 +203,13 @@ export function createCanon(config: CanonConfig = {}): Canon {
         // a plugin must not break the unit
       }
     }
+    if (unitStartChannel.hasSubscribers) unitStartChannel.publish({ unit, canon });
     return unit;
   }
 
   async function flushSinks(): Promise<void> {
     await Promise.allSettled([...pending]);
-    await Promise.allSettled(resolved.sinks.map(async (sink) => sink.flush?.()));
+    await Promise.allSettled(allSinks.map(async (sink) => sink.flush?.()));
   }
 
   let unregister = (): void => {};
@@ -204,17 +241,27 @@ export function createCanon(config: CanonConfig = {}): Canon {
         unit.end();
       }
     },
+    audit(record) {
+      const unit = storage.getStore();
+      if (closed) {
+        stats.dropped++;
+        publish(droppedChannel, () => ({ request_id: unit?.request_id, reason: 'closed', error: undefined }));
+        return;
+      }
+      writeAudit(record, unit);
+      if (unit && !unit.owner.remote) unit.count('audit_count');
+    },
     flush: flushSinks,
     async close() {
       await flushSinks();
       closed = true;
       releaseLogOutput(owner);
       unregister();
-      await Promise.allSettled(resolved.sinks.map(async (sink) => sink.close?.()));
+      await Promise.allSettled(allSinks.map(async (sink) => sink.close?.()));
     },
     stats: () => ({ ...stats }),
     flushSync() {
-      for (const sink of resolved.sinks) sink.flushSync?.();
+      for (const sink of allSinks) sink.flushSync?.();
     },
   };
   if (resolved.handleExit) unregister = onProcessExit(canon);

@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { type AuditConfig, type ResolvedAudit, resolveAuditConfig } from '../audit/options.js';
 import { createRedactor, type RedactConfig, type Redactor } from '../redact/index.js';
 import { createSampler, type SampleConfig, type Sampler } from '../sample/index.js';
 import { stdoutSink } from '../sinks/stdout/index.js';
@@ -86,6 +87,8 @@ export interface CanonConfig {
   includeStack?: boolean;
   /** Caps applied when the event is copied for output. */
   limits?: Partial<Limits>;
+  /** Audit records (`canon.audit(...)`): their sinks and HMAC key, see `canon/audit`. */
+  audit?: AuditConfig;
 }
 
 /** The validated, defaulted configuration (internal: not exported from `canon`). */
@@ -103,6 +106,7 @@ export interface ResolvedConfig {
   handleExit: boolean;
   includeStack: boolean;
   limits: Limits;
+  audit: ResolvedAudit;
 }
 
 const KNOWN = new Set([
@@ -118,6 +122,7 @@ const KNOWN = new Set([
   'handleExit',
   'includeStack',
   'limits',
+  'audit',
 ]);
 
 function optionalString(value: unknown, option: string): string | undefined {
@@ -217,5 +222,6 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
     handleExit,
     includeStack,
     limits,
+    audit: resolveAuditConfig(config.audit),
   };
 }

@@ -51,6 +51,10 @@ export const ErrorCodes = {
   WEBHOOK_SSRF_BLOCKED: 'CANON_WEBHOOK_SSRF_BLOCKED',
   /** No webhook endpoint has this id. */
   WEBHOOK_ENDPOINT_NOT_FOUND: 'CANON_WEBHOOK_ENDPOINT_NOT_FOUND',
+  /** `canon.audit(record)` / `audit(record)` got a record without `action`, `actor` or `target` (`canon/audit`). */
+  INVALID_AUDIT: 'CANON_INVALID_AUDIT',
+  /** `audit(record)` from `canon/audit` ran with no Canon instance to write through. */
+  AUDIT_NO_INSTANCE: 'CANON_AUDIT_NO_INSTANCE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

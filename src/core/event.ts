@@ -17,6 +17,8 @@ export interface UnitOwner {
   lateWrite(unit: WideEvent, operation: string, path?: string): void;
   /** Writes one `canon/logger` record through the owner's sinks. */
   writeLog(record: Fields): void;
+  /** Writes one audit record through the owner's instance (`canon/audit`). */
+  audit?(record: unknown): void;
   readonly includeStack: boolean;
   /** `limits.depth`: objects merged deeper than this are kept as `'[Truncated: depth]'`. */
   readonly maxDepth: number;
@@ -26,6 +28,9 @@ export interface UnitOwner {
    */
   readonly remote?: boolean;
 }
+
+/** A request's headers as an adapter has them: node's `req.headers`, or a fetch `Headers`. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>> | Headers;
 
 /** Rounds milliseconds to microsecond precision. */
 export function roundMs(ms: number): number {
@@ -61,6 +66,12 @@ export class WideEvent {
    * unchanged next to `traceparent` on every outgoing call; not a field of the event.
    */
   traceState: string | undefined = undefined;
+  /**
+   * @internal The request's headers, for plugins (`canon/enrichers`): node's
+   * `req.headers` or a fetch `Headers`; undefined for units that are not requests. Read
+   * them with `requestHeader(unit, name)`.
+   */
+  requestHeaders: RequestHeaders | undefined = undefined;
 
   /** @internal Use `createCanon(...)` and an adapter or `canon.run` to get one. */
   constructor(

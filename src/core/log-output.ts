@@ -16,6 +16,8 @@ import { DEFAULT_LIMITS, type Limits, snapshot } from './snapshot.js';
 /** @internal Something a log record can be written through. */
 export interface LogOutput {
   writeLog(record: Fields): void;
+  /** Writes an audit record through the instance (`canon/audit` outside a unit). */
+  audit?(record: unknown): void;
 }
 
 /** @internal What {@link createLogWriter} needs from an instance. */
@@ -77,6 +79,11 @@ export function setLatestLogOutput(output: LogOutput): void {
 /** @internal Forgets `output` (a closed instance) if it is the latest. */
 export function releaseLogOutput(output: LogOutput): void {
   if (registry.latest === output) registry.latest = undefined;
+}
+
+/** @internal The most recently created instance that is still open, if any. */
+export function latestLogOutput(): LogOutput | undefined {
+  return registry.latest;
 }
 
 function stdoutFallback(): LogOutput {

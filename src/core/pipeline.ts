@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SchemaError } from '../validate/index.js';
 import type { ResolvedConfig } from './config.js';
-import { droppedChannel, publish, sinkErrorChannel } from './diagnostics.js';
+import { droppedChannel, eventChannel, publish, sinkErrorChannel } from './diagnostics.js';
 import type { FinalizedEvent } from './emitted.js';
 import { roundMs, type WideEvent } from './event.js';
 import type { Fields } from './paths.js';
@@ -28,10 +28,12 @@ export interface CanonStats {
   late_writes: number;
   /** Sink writes that threw or rejected. */
   sink_errors: number;
+  /** Audit records written to the audit sinks (`canon.audit`). */
+  audited: number;
 }
 
 export function newStats(): CanonStats {
-  return { emitted: 0, sampled_out: 0, invalid: 0, dropped: 0, late_writes: 0, sink_errors: 0 };
+  return { emitted: 0, sampled_out: 0, invalid: 0, dropped: 0, late_writes: 0, sink_errors: 0, audited: 0 };
 }
 
 /** Sets `duration_ms` and `outcome` on the live event. */
@@ -49,12 +51,18 @@ export function finalize(unit: WideEvent): void {
 const NO_ERRORS: SchemaError[] = [];
 
 /**
- * Builds the emit function of one Canon instance.
+ * Builds the emit function of one Canon instance; `instance()` is what `canon:event`
+ * subscribers get as `canon`.
  *
  * @example
- * const emit = createPipeline(resolveConfig({ sinks: [memorySink()] }), newStats(), tracker);
+ * const emit = createPipeline(resolveConfig({ sinks: [memorySink()] }), newStats(), tracker, () => canon);
  */
-export function createPipeline(config: ResolvedConfig, stats: CanonStats, pending: Set<Promise<void>>) {
+export function createPipeline(
+  config: ResolvedConfig,
+  stats: CanonStats,
+  pending: Set<Promise<void>>,
+  instance: () => unknown,
+) {
   const { redact, validate, sample, sinks, limits, includeStack, dropInvalid } = config;
   const finalizers = config.plugins.filter((plugin) => plugin.onFinalize);
 
@@ -89,6 +97,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
     }
     writeToSinks(sinks, line, event, sinkFailed);
     stats.emitted++;
+    if (eventChannel.hasSubscribers) eventChannel.publish({ event, line, canon: instance() });
   }
 
   return function emit(unit: WideEvent): void {

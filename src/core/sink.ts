@@ -24,17 +24,17 @@ export interface Sink {
  * checkSinks([memorySink()]) // ok
  * checkSinks([{}])           // TypeError: canon: invalid option `sinks[0]`: ...
  */
-export function checkSinks(sinks: unknown): Sink[] {
+export function checkSinks(sinks: unknown, option = 'sinks'): Sink[] {
   if (!Array.isArray(sinks))
-    throw invalidOption('sinks', `expected an array of sinks, got ${describe(sinks)}`);
+    throw invalidOption(option, `expected an array of sinks, got ${describe(sinks)}`);
   sinks.forEach((sink, i) => {
     if (sink === null || typeof sink !== 'object' || typeof (sink as Sink).write !== 'function') {
-      throw invalidOption(`sinks[${i}]`, `expected { write(line, event) }, got ${describe(sink)}`);
+      throw invalidOption(`${option}[${i}]`, `expected { write(line, event) }, got ${describe(sink)}`);
     }
     for (const method of ['flush', 'flushSync', 'close'] as const) {
       const fn = (sink as Record<string, unknown>)[method];
       if (fn !== undefined && typeof fn !== 'function') {
-        throw invalidOption(`sinks[${i}].${method}`, `expected a function, got ${describe(fn)}`);
+        throw invalidOption(`${option}[${i}].${method}`, `expected a function, got ${describe(fn)}`);
       }
     }
   });

@@ -28,6 +28,7 @@ export function startFetchUnit(canon: Canon, request: Request, path: string): Wi
     headers.get(REQUEST_ID_HEADER),
     traceparent,
     traceparent === null ? null : headers.get('tracestate'), // a Headers lookup only when it can matter
+    headers,
   );
 }
 

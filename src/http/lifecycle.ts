@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Canon } from '../core/canon.js';
-import type { WideEvent } from '../core/event.js';
+import type { RequestHeaders, WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
@@ -87,10 +87,11 @@ function onResponseClose(this: ServerResponse): void {
  * Starts the unit of work of one request from its parts (shared by the node:http
  * lifecycle below and the fetch-style one): method, path without the query string,
  * user agent, request id and W3C trace context. `tracestate` is read only when
- * `traceparent` is valid (the spec's rule), so a request without it costs nothing.
+ * `traceparent` is valid (the spec's rule), so a request without it costs nothing;
+ * `headers` are kept on the unit for plugins (`canon/enrichers`).
  *
  * @example
- * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, tracestateHeader);
+ * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, tracestateHeader, req.headers);
  */
 export function startRequestUnit(
   canon: Canon,
@@ -100,6 +101,7 @@ export function startRequestUnit(
   requestIdHeader: string | string[] | undefined | null,
   traceparentHeader: string | string[] | undefined | null,
   tracestateHeader: string | string[] | undefined | null,
+  headers?: RequestHeaders,
 ): WideEvent {
   const query = url.indexOf('?');
   const fields: Fields = {
@@ -119,6 +121,7 @@ export function startRequestUnit(
     traceFlags: trace?.flags,
     traceState: trace && tracestateHeader ? parseTracestate(tracestateHeader) : undefined,
     fields,
+    headers,
   });
 }
 
@@ -146,6 +149,7 @@ export function startHttpUnit<S = IncomingMessage>(
     headers[REQUEST_ID_HEADER],
     headers.traceparent,
     headers.tracestate,
+    headers,
   );
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
   trackResponse<HttpState>(res, {

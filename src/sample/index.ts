@@ -27,6 +27,20 @@ export type SampleConfig = SampleFn | SampleRate;
 /** The sampling stage: 0 to drop, otherwise the `sample_rate` to record. */
 export type Sampler = (event: Fields) => number;
 
+const DIRECT = Symbol('canon.sample.direct');
+
+/**
+ * @internal Attaches to a sample function the {@link Sampler} that `createSampler` uses
+ * in its place, for samplers whose rate must be recorded exactly (`dynamicSample`: the
+ * key's integer rate, which `1 / (1 / rate)` does not always give back).
+ *
+ * @example
+ * return samplerOf(sampleFn, (event) => (keep(event) ? rate : 0));
+ */
+export function samplerOf<F extends SampleFn>(fn: F, sampler: Sampler): F {
+  return Object.assign(fn, { [DIRECT]: sampler });
+}
+
 /**
  * A number in [0, 1) derived from a trace id's last 8 hex digits (its random part).
  *
@@ -59,6 +73,16 @@ export function decide(answer: unknown, traceId: unknown): number {
 export function createSampler(config: SampleConfig | undefined): Sampler | undefined {
   if (config === undefined) return undefined;
   if (typeof config === 'function') {
+    const direct = (config as { [DIRECT]?: Sampler })[DIRECT];
+    if (direct) {
+      return (event) => {
+        try {
+          return direct(event);
+        } catch {
+          return 1;
+        }
+      };
+    }
     return (event) => {
       try {
         return decide(config(event as FinalizedEvent), event.trace_id);

@@ -124,7 +124,8 @@ export class WideEvent {
   }
 
   /**
-   * Adds `n` (default 1) to the number at `path`.
+   * Adds `n` (default 1) to the number at `path`. An `n` that is not a number (an
+   * unchecked `req.body.quantity`) is ignored, never thrown on.
    *
    * @example
    * req.canon.count('cache.misses');
@@ -135,7 +136,7 @@ export class WideEvent {
       return this;
     }
     const parts = splitPath(path);
-    if (!parts) return this;
+    if (!parts || typeof n !== 'number') return this;
     const current = getAt(this.fields, parts);
     setAt(this.fields, parts, (typeof current === 'number' ? current : 0) + n);
     return this;

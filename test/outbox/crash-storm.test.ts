@@ -98,7 +98,6 @@ describe(`outbox kill storm: ${EVENTS} events, ${PRODUCERS} producers, ${RELAYS}
 
   it('publishes every committed event, none rolled back, each key in order', { timeout: 600_000 }, async () => {
     await createOutbox({ store: pgStore(pool), table }).migrate();
-    const random = seededRandom();
     const perIncarnation: [number, number] = [10, Math.max(20, Math.floor(EVENTS / (RELAYS * (KILLS_PER_RELAY + 1))))];
     const kills = Array.from({ length: RELAYS }, () => [] as number[]);
     const survivors = Promise.all(kills.map((k, slot) => relaySlot(seededRandom(CRASH_SEED + slot + 1), k, perIncarnation)));

@@ -53,7 +53,7 @@ function runFixture(args: string[], options: RunOptions = {}) {
       if (target === 'slow') readSlowly(child.stdout, append);
       else child.stdout.on('data', append);
     }
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    child.stderr!.setEncoding('utf8').on('data', (chunk) => {
       stderr += chunk;
       if (options.signal && chunk.includes('ready')) child.kill(options.signal);
     });

@@ -8,10 +8,8 @@ import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/i
 import { createCanon, memorySink } from '../../src/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { brokerContract } from './contract.js';
-import { brokerStorm } from './storm.js';
 
 describe('broker contract: nats', () => brokerContract('nats'));
-describe('broker kill storm: nats', () => brokerStorm('nats'));
 
 const OrderPlaced = defineEvent('order.placed', { schema: z.object({ n: z.number() }) });
 const context = (event: EventEnvelope) => ({ topic: event.type, key: null, attempt: 1 });

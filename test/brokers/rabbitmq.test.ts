@@ -8,11 +8,9 @@ import { createEvent, defineEvent, type EventEnvelope } from '../../src/events/i
 import { createCanon, memorySink } from '../../src/index.js';
 import { waitFor } from '../helpers/wait.js';
 import { brokerContract } from './contract.js';
-import { brokerStorm } from './storm.js';
 import { RABBIT_URL } from './harness/rabbitmq.js';
 
 describe('broker contract: rabbitmq', () => brokerContract('rabbitmq'));
-describe('broker kill storm: rabbitmq', () => brokerStorm('rabbitmq'));
 
 const OrderPlaced = defineEvent('order.placed', { schema: z.object({ n: z.number() }) });
 type Fields = Record<string, unknown>;

@@ -1,91 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scaled } from '../helpers/crash.js';
 import { listen } from '../helpers/http.js';
-
-const fixture = fileURLToPath(new URL('../fixtures/emit-many.ts', import.meta.url));
-const casesFixture = fileURLToPath(new URL('../fixtures/exit-cases.ts', import.meta.url));
-
-interface Outcome {
-  lines: string[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/** Where the child's stdout goes: a pipe read at once, a file, a pipe read slowly. */
-type Stdout = 'pipe' | 'file' | 'slow';
-
-interface RunOptions {
-  signal?: NodeJS.Signals;
-  nodeArgs?: string[];
-  stdout?: Stdout;
-}
-
-/** Reads a pipe slowly: each chunk is followed by a 10 ms pause, so the pipe stays full. */
-function readSlowly(stream: NodeJS.ReadableStream & { pause(): void; resume(): void }, onChunk: (s: string) => void) {
-  stream.on('data', (chunk: string) => {
-    onChunk(chunk);
-    stream.pause();
-    setTimeout(() => stream.resume(), 10);
-  });
-}
-
-/** Runs a fixture under tsx, sending `signal` once it prints `ready` (killed after 60 s). */
-function runFixture(args: string[], options: RunOptions = {}) {
-  const target = options.stdout ?? 'pipe';
-  const dir = target === 'file' ? mkdtempSync(join(tmpdir(), 'canon-exit-')) : undefined;
-  const fd = dir ? openSync(join(dir, 'out.jsonl'), 'w') : undefined;
-  return new Promise<Outcome>((resolve) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], {
-      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const append = (chunk: string) => (stdout += chunk);
-    if (child.stdout) {
-      child.stdout.setEncoding('utf8');
-      if (target === 'slow') readSlowly(child.stdout, append);
-      else child.stdout.on('data', append);
-    }
-    child.stderr!.setEncoding('utf8').on('data', (chunk) => {
-      stderr += chunk;
-      if (options.signal && chunk.includes('ready')) child.kill(options.signal);
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      if (dir) {
-        closeSync(fd!);
-        stdout = readFileSync(join(dir, 'out.jsonl'), 'utf8');
-        rmSync(dir, { recursive: true, force: true });
-      }
-      resolve({ lines: stdout.split('\n').filter(Boolean), code, signal, stderr });
-    });
-  });
-}
-
-/** `emit-many.ts`: `count` events, then ends the way `mode` says. */
-function runChild(mode: string, count: number, options: RunOptions & { minLength?: number } = {}) {
-  const args = [fixture, String(count), mode];
-  if (options.minLength !== undefined) args.push(String(options.minLength));
-  return runFixture(args, options);
-}
-
-/** `exit-cases.ts <mode> <arg>`. */
-const runCase = (args: string[], options: RunOptions = {}) =>
-  runFixture([casesFixture, ...args], options);
-
-function expectAllEvents(lines: string[], count: number) {
-  expect(lines).toHaveLength(count);
-  const seen = lines.map((line) => JSON.parse(line).i);
-  expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
-}
+import { expectAllEvents, fixture, type Outcome, runCase, runChild } from './exit-harness.js';
 
 describe('no event lost at exit', () => {
   it('process.exit() right after 10,000 events', async () => {
@@ -178,29 +97,4 @@ describe('no event lost at exit', () => {
     expect(result.code).toBe(0);
     expect(result.lines.map((line) => JSON.parse(line).msg)).toEqual(['before gc', 'after gc']);
   });
-});
-
-/** 50,000 events under CRASH_SCALE=full (the issue's size), 20,000 in CI. */
-const BUFFERED = scaled(20_000, 50_000);
-/** Larger than all of them: every line is still in the sink's buffer when the process ends. */
-const HOLD_ALL = 64 * 1024 * 1024;
-
-describe.concurrent(`no line lost at exit: ${BUFFERED} buffered events × how the process ends × where stdout goes`, () => {
-  const endings: { mode: string; signal?: NodeJS.Signals; code?: number; expectSignal?: NodeJS.Signals }[] = [
-    { mode: 'exit', code: 0 },
-    { mode: 'sigterm', signal: 'SIGTERM', expectSignal: 'SIGTERM' },
-    { mode: 'sigint', signal: 'SIGINT', expectSignal: 'SIGINT' },
-    { mode: 'uncaught', code: 1 },
-    { mode: 'unhandled', code: 1 },
-  ];
-  for (const stdout of ['pipe', 'file', 'slow'] as const) {
-    for (const ending of endings) {
-      it(`${ending.mode}, stdout to a ${stdout === 'slow' ? 'slow reader' : stdout}`, { timeout: 90_000 }, async () => {
-        const result = await runChild(ending.mode, BUFFERED, { signal: ending.signal, stdout, minLength: HOLD_ALL });
-        if (ending.expectSignal) expect(result.signal).toBe(ending.expectSignal);
-        else expect(result.code).toBe(ending.code);
-        expectAllEvents(result.lines, BUFFERED);
-      });
-    }
-  }
 });

@@ -60,7 +60,8 @@ export function judge(samples: Sample[], judgeMemory: boolean): Verdict {
   };
   if (steady.length >= 3) {
     growth('listeners');
-    growth('timers');
+    // timers follow the load (SSE heartbeats, request timeouts): a minute is too short to judge
+    if (judgeMemory) growth('timers');
     if (judgeMemory) {
       checks.push({ name: 'heap slope < 1 MB/min', ok: heapSlope < 1, detail: `${heapSlope.toFixed(3)} MB/min` });
       checks.push({ name: 'RSS slope < 1 MB/min', ok: rssSlope < 1, detail: `${rssSlope.toFixed(3)} MB/min` });

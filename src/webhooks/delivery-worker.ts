@@ -22,6 +22,8 @@ import { retryDelay } from './schedule.js';
 import type { WebhookTables } from './schema.js';
 
 const CLEANUP_INTERVAL_MS = 60_000;
+/** The log's `error` for a last attempt whose worker died (its lease expired). */
+const LEASE_EXPIRED_ERROR = 'the delivery worker stopped during this last attempt (lease expired)';
 /** The queue worker's own timeout only catches a stuck database write after the request's own timeout. */
 const WORKER_TIMEOUT_MARGIN_MS = 30_000;
 
@@ -127,6 +129,25 @@ export function createDeliveryWorker(
     if (error) throw error;
   }
 
+  /** A worker died during the last allowed attempt: the delivery failed; the log says so. */
+  async function leaseExpired(rows: DeliveryRow[]): Promise<void> {
+    for (const row of rows) {
+      await log.write({
+        delivery_seq: row.seq,
+        endpoint_id: row.endpoint_id,
+        event_id: row.event_id,
+        event_type: row.event_type,
+        webhook_id: row.webhook_id,
+        attempt: row.attempts,
+        status: 'failed',
+        duration_ms: 0,
+        error: LEASE_EXPIRED_ERROR,
+        requested: false, // unknown: the endpoint's health is not judged on it
+        gone: false,
+      });
+    }
+  }
+
   return createQueueWorker<DeliveryRow>({
     store,
     spec: tables.spec,
@@ -145,6 +166,7 @@ export function createDeliveryWorker(
     cleanupIntervalMs: CLEANUP_INTERVAL_MS,
     timeoutMs: options.timeoutMs + WORKER_TIMEOUT_MARGIN_MS,
     run: deliver,
+    onLeaseExpired: leaseExpired,
     onError,
   });
 }

@@ -89,13 +89,28 @@ export function blockedReason(ip: string): string | undefined {
 }
 
 /**
+ * A URL as it may appear in messages, logs and events: no user name or password, and the
+ * query string (where tokens often travel) shown as `?…`. A bare host name stays as it is.
+ *
+ * @example
+ * displayUrl('https://user:pw@hooks.example.com/in?token=abc') // 'https://hooks.example.com/in?…'
+ */
+export function displayUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}
+
+/**
  * @internal The SSRF guard's refusal (code `CANON_WEBHOOK_SSRF_BLOCKED`, never retried).
+ * The URL is shown without its credentials and query (see {@link displayUrl}).
  */
 export function ssrfError(url: string, why: string): CanonError & { retriable: false } {
+  const shown = displayUrl(url);
   const error = new CanonError(
     ErrorCodes.WEBHOOK_SSRF_BLOCKED,
-    `canon: webhook URL ${url} refused by the SSRF guard: ${why} (allowPrivateNetworks: true allows private addresses for local development)`,
-    { url, reason: why },
+    `canon: webhook URL ${shown} refused by the SSRF guard: ${why} (allowPrivateNetworks: true allows private addresses for local development)`,
+    { url: shown, reason: why },
   );
   return Object.assign(error, { retriable: false as const });
 }

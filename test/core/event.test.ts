@@ -257,3 +257,15 @@ describe('canon.run', () => {
     });
   });
 });
+
+describe('count with what an unchecked request gives it', () => {
+  it('ignores an n that is not a number instead of throwing (found by test/fuzz/handle.test.ts)', async () => {
+    const { canon, sink } = setup();
+    await canon.run({ kind: 'job' }, async (unit) => {
+      unit.count('items', Object.create(null) as never);
+      unit.count('items', '3' as never);
+      unit.count('items', 2);
+    });
+    expect(sink.events[0].items).toBe(2);
+  });
+});

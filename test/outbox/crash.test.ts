@@ -23,7 +23,7 @@ describe('a relay process killed with SIGKILL mid-batch (PostgreSQL)', () => {
   beforeAll(async () => {
     await pool.query(`CREATE SCHEMA "${schema}"`);
     await pool.query(
-      `CREATE TABLE ${log} (id text, relay text, attempt int, at timestamptz DEFAULT clock_timestamp())`,
+      `CREATE TABLE ${log} (id text, relay text, attempt int, key text, n int, at timestamptz DEFAULT clock_timestamp())`,
     );
   });
   afterAll(async () => {

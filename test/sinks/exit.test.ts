@@ -4,58 +4,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listen } from '../helpers/http.js';
-
-const fixture = fileURLToPath(new URL('../fixtures/emit-many.ts', import.meta.url));
-const casesFixture = fileURLToPath(new URL('../fixtures/exit-cases.ts', import.meta.url));
-
-interface Outcome {
-  lines: string[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}
-
-/** Runs a fixture under tsx, sending `signal` once it prints `ready` (killed after 20 s). */
-function runFixture(args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) {
-  return new Promise<Outcome>((resolve) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      stderr += chunk;
-      if (options.signal && chunk.includes('ready')) child.kill(options.signal);
-    });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ lines: stdout.split('\n').filter(Boolean), code, signal, stderr });
-    });
-  });
-}
-
-/** `emit-many.ts`: `count` events, then ends the way `mode` says. */
-function runChild(
-  mode: string,
-  count: number,
-  options: { signal?: NodeJS.Signals; minLength?: number } = {},
-) {
-  const args = [fixture, String(count), mode];
-  if (options.minLength !== undefined) args.push(String(options.minLength));
-  return runFixture(args, options);
-}
-
-/** `exit-cases.ts <mode> <arg>`. */
-const runCase = (args: string[], options: { signal?: NodeJS.Signals; nodeArgs?: string[] } = {}) =>
-  runFixture([casesFixture, ...args], options);
-
-function expectAllEvents(lines: string[], count: number) {
-  expect(lines).toHaveLength(count);
-  const seen = lines.map((line) => JSON.parse(line).i);
-  expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
-}
+import { expectAllEvents, fixture, type Outcome, runCase, runChild } from './exit-harness.js';
 
 describe('no event lost at exit', () => {
   it('process.exit() right after 10,000 events', async () => {

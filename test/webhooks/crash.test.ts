@@ -70,4 +70,41 @@ describe('a delivery worker killed with SIGKILL mid-attempt (PostgreSQL)', () =>
     const attempts = await webhooks.deliveries.list({ eventId: event.id });
     expect(attempts.map((a) => [a.attempt, a.status])).toEqual([[2, 'delivered']]); // the killed attempt left no log row
   });
+
+  it('logs the last allowed attempt as failed when its worker died during it (lease expired)', {
+    timeout: 30_000,
+  }, async () => {
+    const tablePrefix = `${schema}.last`;
+    const webhooks = createWebhooks({
+      store: pgStore(pool),
+      tablePrefix,
+      schedule: [0],
+      allowPrivateNetworks: true,
+      pollIntervalMs: 50,
+    });
+    await webhooks.migrate();
+    await webhooks.endpoints.create({ url: `${receiver.url}/last`, events: ['parcel.*'] });
+    const event = createEvent(Shipped, {});
+    child = fork(fixture, [PG_URL, tablePrefix, String(LEASE_MS), '50', '[0]'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: 'inherit',
+    });
+    await new Promise((resolve) => child!.once('message', resolve));
+    await webhooks.send(event);
+    await until(() => receiver.to('/last').length === 1, 10_000, 'the child to attempt');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+
+    await webhooks.start();
+    try {
+      await until(async () => (await webhooks.stats()).failed === 1, 10_000, 'the delivery parked as failed');
+    } finally {
+      await webhooks.stop();
+    }
+    const attempts = await webhooks.deliveries.list({ eventId: event.id });
+    expect(attempts).toEqual([
+      expect.objectContaining({ attempt: 1, status: 'failed', error: expect.stringContaining('lease expired') }),
+    ]);
+    expect(receiver.to('/last')).toHaveLength(1); // no attempt beyond the schedule
+  });
 });

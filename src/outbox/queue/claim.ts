@@ -10,7 +10,8 @@
  * out of attempts: that keeps one key's rows in order across any number of workers,
  * while its consecutive due rows can still be claimed together. Rows with no key are
  * unordered. The claim commits asynchronously (see `ASYNC_COMMIT` in ./spec). Rows whose lease expired after their last allowed attempt (their worker
- * died) are parked dead on the way.
+ * died) are parked dead on the way, and returned too, flagged `lease_expired`, so the
+ * queue's owner can record that last attempt (the webhooks' delivery log does).
  */
 import type { Queryable } from '../store/types.js';
 import { runQuery } from '../store/types.js';
@@ -24,6 +25,8 @@ export interface ClaimedRow {
   /** This attempt's number (1 for the first). */
   attempts: number;
   created_at: Date | string;
+  /** True on a row parked dead by this claim: its worker died during its last allowed attempt. */
+  lease_expired: boolean;
   [column: string]: unknown;
 }
 
@@ -40,10 +43,12 @@ const CLAIM_LOCK_CLASS = 0x636e636c;
 /** Builds the claim statement of `spec` ($1 worker, $2 lease ms, $3 limit, $4 max attempts). */
 export function claimSql(spec: QueueSpec): string {
   const t = spec.table.sql;
+  const returning = `r.seq, r.key, r.attempts, r.created_at, ${spec.payloadColumns}`;
   return `WITH expired AS (
-    UPDATE ${t} SET status = 'dead', locked_by = NULL, locked_until = NULL,
-      last_error = coalesce(last_error, '{}'::jsonb) || '{"lease_expired": true}'::jsonb
-    WHERE status = 'pending' AND locked_until < now() AND attempts >= $4
+    UPDATE ${t} r SET status = 'dead', locked_by = NULL, locked_until = NULL,
+      last_error = coalesce(r.last_error, '{}'::jsonb) || '{"lease_expired": true}'::jsonb
+    WHERE r.status = 'pending' AND r.locked_until < now() AND r.attempts >= $4
+    RETURNING ${returning}, true AS lease_expired
   ), picked AS (
     SELECT c.seq FROM ${t} c
     WHERE c.status = 'pending' AND c.available_at <= now() AND c.attempts < $4
@@ -55,11 +60,13 @@ export function claimSql(spec: QueueSpec): string {
     ORDER BY c.seq
     LIMIT $3
     FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE ${t} r SET attempts = r.attempts + 1, locked_by = $1,
+      locked_until = now() + $2::double precision * interval '1 millisecond'
+    FROM picked WHERE r.seq = picked.seq
+    RETURNING ${returning}, false AS lease_expired
   )
-  UPDATE ${t} r SET attempts = r.attempts + 1, locked_by = $1,
-    locked_until = now() + $2::double precision * interval '1 millisecond'
-  FROM picked WHERE r.seq = picked.seq
-  RETURNING r.seq, r.key, r.attempts, r.created_at, ${spec.payloadColumns}`;
+  SELECT * FROM claimed UNION ALL SELECT * FROM expired`;
 }
 
 /**

@@ -67,9 +67,11 @@ export async function redrive(
 }
 
 /**
- * Parks dead every unleased pending row that has used up `maxAttempts` (left over by a
- * worker that ran with a higher `maxAttempts`); claims would otherwise skip it forever and
- * it would hold its key back. Workers run it once when they start.
+ * Parks dead every never-leased-again pending row that has used up `maxAttempts` (left
+ * over by a worker that ran with a higher `maxAttempts`); claims would otherwise skip it
+ * forever and it would hold its key back. Workers run it once when they start. A row
+ * whose lease expired (its worker died during the last attempt) is left to the next
+ * claim, which parks it and hands it to the queue's `onLeaseExpired` (see ./claim).
  *
  * @example
  * await parkExhausted(store, spec, 10)
@@ -79,7 +81,7 @@ export async function parkExhausted(db: Queryable, spec: QueueSpec, maxAttempts:
     db,
     `UPDATE ${spec.table.sql} SET status = 'dead', locked_by = NULL, locked_until = NULL,
        last_error = coalesce(last_error, '{}'::jsonb) || '{"attempts_exhausted": true}'::jsonb
-     WHERE status = 'pending' AND attempts >= $1 AND (locked_until IS NULL OR locked_until < now())`,
+     WHERE status = 'pending' AND attempts >= $1 AND locked_until IS NULL`,
     [maxAttempts],
   );
   return rowCount;

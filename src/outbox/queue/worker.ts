@@ -59,9 +59,14 @@ export interface QueueWorkerOptions<Row extends ClaimedRow> {
    * `backoff` (a fixed schedule, a `Retry-After` the error carries). Must not throw.
    */
   retryDelay?(row: Row, error: unknown): number;
+  /**
+   * Rows this worker's claim parked dead because another worker died during their last
+   * allowed attempt (they are not run). Default: nothing more than the row's `last_error`.
+   */
+  onLeaseExpired?(rows: Row[]): Promise<void> | void;
   /** Sees each attempt's fate before it is written. Must not throw. */
   observe?(row: Row, report: AttemptReport): void;
-  /** Database trouble in the loop (`operation`: claim, complete, fail, release, renew, cleanup, listen). */
+  /** Database trouble in the loop (`operation`: claim, lease-expired, complete, fail, release, renew, cleanup, listen). */
   onError(error: unknown, operation: string): void;
 }
 
@@ -203,12 +208,18 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       let rows: Row[];
       try {
         wakeup.reset();
-        rows = (await claim(store, spec, statement, {
+        const claimed = (await claim(store, spec, statement, {
           workerId,
           limit: overlap ? Math.min(options.batchSize, options.concurrency - inFlight) : options.batchSize,
           leaseMs,
           maxAttempts,
         })) as Row[];
+        rows = claimed.filter((row) => !row.lease_expired);
+        if (rows.length < claimed.length && options.onLeaseExpired) {
+          await Promise.resolve(options.onLeaseExpired(claimed.filter((row) => row.lease_expired))).catch(
+            report('lease-expired'),
+          );
+        }
         errors = 0;
       } catch (error) {
         report('claim')(error);

@@ -51,8 +51,10 @@ export function snapshot(
   includeStack = false,
   redactor?: Redactor,
 ): Fields {
-  const walk: Walk = { limits, includeStack, stack: [], redactor };
-  return copyObject(fields, 0, walk, redactor?.matcher?.start()) as Fields;
+  const walk: Walk = { limits, includeStack, stack: [fields], redactor };
+  // the root is always the event's own plain object: a `toJSON` key on it is a user field
+  // (a function: left out), never a replacement for the whole event
+  return copyPlain(fields, 0, walk, redactor?.matcher?.start());
 }
 
 function copy(value: unknown, depth: number, walk: Walk, state: MatchState | undefined): unknown {

@@ -160,6 +160,16 @@ describe('the handle accepts any value', () => {
     expect(event.outcome).toBe('error');
   });
 
+  it('takes a toJSON key on the event itself as a field (left out), not as the whole event', async () => {
+    const event = await emitted((e) => {
+      e.enrich({ toJSON: () => { throw new Error('toJSON'); }, user: { id: 'u1' } });
+      e.set('nested', { toJSON: () => ({ replaced: true }) });
+    });
+    expect(event.user).toEqual({ id: 'u1' });
+    expect(event.nested).toEqual({ replaced: true });
+    expect(event).not.toHaveProperty('toJSON');
+  });
+
   it('keeps __proto__, constructor and prototype keys out at any depth', async () => {
     const event = await emitted((e) => {
       e.enrich(JSON.parse('{"a":{"b":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}}}'));

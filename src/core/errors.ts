@@ -51,6 +51,14 @@ export const ErrorCodes = {
   WEBHOOK_SSRF_BLOCKED: 'CANON_WEBHOOK_SSRF_BLOCKED',
   /** No webhook endpoint has this id. */
   WEBHOOK_ENDPOINT_NOT_FOUND: 'CANON_WEBHOOK_ENDPOINT_NOT_FOUND',
+  /** An optional peer dependency a feature needs is not installed; the message says what to install. */
+  MISSING_DEPENDENCY: 'CANON_MISSING_DEPENDENCY',
+  /** A file or glob given to the read side (`canon` command, console) cannot be found or read. */
+  READ_SOURCE: 'CANON_READ_SOURCE',
+  /** A `--where`/`--group-by`/`--agg`/`--order-by` expression does not parse; the message says where. */
+  INVALID_EXPRESSION: 'CANON_INVALID_EXPRESSION',
+  /** DuckDB refused or failed a query over the events (unknown field, SQL error). */
+  QUERY_FAILED: 'CANON_QUERY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

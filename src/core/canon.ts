@@ -89,7 +89,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
   const resolved: ResolvedConfig = resolveConfig(config);
   const stats = newStats();
   const pending = new Set<Promise<void>>();
-  const emitEvent = createPipeline(resolved, stats, pending);
+  const emitEvent = createPipeline(resolved, stats, pending, () => canon);
   const starters = resolved.plugins.filter((plugin) => plugin.onStart);
   const idsFromPlugins = createIdResolver(resolved.plugins);
   let closed = false;

@@ -15,6 +15,11 @@ export const lateWriteChannel = diagnostics_channel.channel('canon:late-write');
 export const sinkErrorChannel = diagnostics_channel.channel('canon:sink-error');
 /** `{ request_id, reason, error? }` when an event is lost to an internal failure. */
 export const droppedChannel = diagnostics_channel.channel('canon:dropped');
+/**
+ * `{ canon, event }` for every event written to the sinks: the instance that emitted it
+ * and the object the sinks got (after redaction, validation and sampling).
+ */
+export const eventChannel = diagnostics_channel.channel('canon:event');
 
 /** Publishes `message` only when someone listens (building it is then skipped too). */
 export function publish(channel: diagnostics_channel.Channel, message: () => unknown): void {

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SchemaError } from '../validate/index.js';
 import type { ResolvedConfig } from './config.js';
-import { droppedChannel, publish, sinkErrorChannel } from './diagnostics.js';
+import { droppedChannel, eventChannel, publish, sinkErrorChannel } from './diagnostics.js';
 import { roundMs, type WideEvent } from './event.js';
 import type { Fields } from './paths.js';
 import { snapshot } from './snapshot.js';
@@ -48,12 +48,18 @@ export function finalize(unit: WideEvent): void {
 const NO_ERRORS: SchemaError[] = [];
 
 /**
- * Builds the emit function of one Canon instance.
+ * Builds the emit function of one Canon instance; `origin()` names the instance on the
+ * `canon:event` channel.
  *
  * @example
  * const emit = createPipeline(resolveConfig({ sinks: [memorySink()] }), newStats(), tracker);
  */
-export function createPipeline(config: ResolvedConfig, stats: CanonStats, pending: Set<Promise<void>>) {
+export function createPipeline(
+  config: ResolvedConfig,
+  stats: CanonStats,
+  pending: Set<Promise<void>>,
+  origin?: () => unknown,
+) {
   const { redact, validate, sample, sinks, limits, includeStack, dropInvalid } = config;
   const finalizers = config.plugins.filter((plugin) => plugin.onFinalize);
 
@@ -88,6 +94,7 @@ export function createPipeline(config: ResolvedConfig, stats: CanonStats, pendin
     }
     writeToSinks(sinks, line, event, sinkFailed);
     stats.emitted++;
+    if (eventChannel.hasSubscribers) eventChannel.publish({ canon: origin?.(), event });
   }
 
   return function emit(unit: WideEvent): void {

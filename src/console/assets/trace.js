@@ -13,7 +13,7 @@ function waterfall(trace) {
       const e = span.event;
       const cls = outcomeClass(e);
       const left = (span.offset_ms / total) * 100;
-      const width = Math.max(0.4, ((e.duration_ms ?? 0) / total) * 100);
+      const width = Math.max(0.4, (span.duration_ms / total) * 100);
       const row = el('div', { class: `span ${cls}`, 'data-span-id': e.span_id, 'data-depth': span.depth },
         el('div', { class: 'span-label', style: `padding-left:${span.depth * 16 + 4}px` },
           span.orphan ? el('span', { class: 'orphan', title: 'parent not found in these events' }, '⚠ ') : '',
@@ -23,7 +23,7 @@ function waterfall(trace) {
           e.status_code ? el('span', { class: `status ${cls}` }, ` ${e.status_code}`) : ''),
         el('div', { class: 'span-track' },
           el('div', { class: `span-bar ${cls}`, style: `left:${left}%;width:${Math.min(width, 100 - left)}%` }),
-          el('span', { class: 'span-time', style: `left:${Math.min(left + width, 92)}%` }, formatMs(e.duration_ms))));
+          el('span', { class: 'span-time', style: `left:${Math.min(left + width, 92)}%` }, formatMs(span.duration_ms))));
       row.addEventListener('click', () => {
         const open = row.nextSibling?.classList?.contains('detail');
         if (open) row.nextSibling.remove();

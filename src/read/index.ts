@@ -15,8 +15,8 @@
  *   `missingParent`; `renderWaterfall(tree)` for terminals.
  * - Flows: `collectFlows()` / `buildFlows(events)` → `FlowMap`; `flowsMarkdown(map)`,
  *   `flowsMermaid(map)`.
- * - Operations: `outboxStatus`, `deadOutboxRows`, `failedDeliveries` ... over the stores
- *   of canon/outbox and canon/webhooks.
+ * - Operations: `openDatabase(url)` (pg, optional peer), `deadOutboxRows(outbox)`,
+ *   `failedDeliveries(store)`; counts and redrive are the stores' own `stats()`/`redrive()`.
  *
  * Nothing here loads a peer dependency until a function that needs it is called.
  *
@@ -28,10 +28,18 @@
  */
 export { buildFlows, collectFlows, type EventFlow, type FlowCollector, type FlowEdge, type FlowMap } from './flows/collect.js';
 export { errorRate, flowsMarkdown, type FlowsMarkdownOptions, flowsMermaid, flowTable } from './flows/markdown.js';
+export { compileFilter, type EventFilter } from './expr/index.js';
+export { type Follower, type FollowOptions, followEvents } from './follow.js';
+export { type Database, openDatabase, redactUrl } from './ops/database.js';
+export { type DeadOutboxRow, type DeadRowsOptions, deadOutboxRows } from './ops/outbox.js';
+export { type FailedDeliveriesOptions, type FailedDelivery, failedDeliveries } from './ops/webhooks.js';
 export { isBlank, parseEventLine } from './parse.js';
 export { colorsEnabled } from './pretty/colors.js';
 export { formatPretty, type PrettyOptions } from './pretty/format.js';
 export { formatDuration, valueAtPath } from './pretty/values.js';
+export { DUCKDB_PACKAGE } from './query/duckdb.js';
+export { type QueryInput, type QueryResult, queryEvents, querySql } from './query/run.js';
+export type { QueryShorthands } from './query/shorthand.js';
 export { type EventStream, type ReadEventsOptions, readEvents } from './read-events.js';
 export { resolveSources, STDIN } from './sources.js';
 export { type TraceNode, type TraceTree, traceTree } from './trace/tree.js';

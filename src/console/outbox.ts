@@ -4,34 +4,11 @@
  * (never their payload: event data is not redacted like wide events are), and redrive.
  */
 import type { Outbox } from '../outbox/outbox.js';
+import { deadOutboxRows } from '../read/ops/outbox.js';
 import { ApiError } from './respond.js';
 
-export interface DeadOutboxRow {
-  id: string;
-  type: string;
-  key: string | null;
-  attempts: number;
-  last_error: unknown;
-  created_at: string;
-}
-
-/** Dead rows shown at most. */
+/** Dead rows shown at most (oldest first). */
 const DEAD_LIMIT = 200;
-
-/**
- * The dead rows of `outbox`, oldest first.
- *
- * @example
- * const rows = await deadOutboxRows(outbox, 50);
- */
-export async function deadOutboxRows(outbox: Outbox, limit = DEAD_LIMIT): Promise<DeadOutboxRow[]> {
-  const { rows } = await outbox.store.query<DeadOutboxRow & { created_at: Date | string }>(
-    `SELECT id, type, key, attempts, last_error, created_at FROM ${outbox.spec.table.sql}
-     WHERE status = 'dead' ORDER BY seq LIMIT $1`,
-    [limit],
-  );
-  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));
-}
 
 /**
  * `GET api/outbox` → `{ table, stats, dead }`.
@@ -40,12 +17,13 @@ export async function deadOutboxRows(outbox: Outbox, limit = DEAD_LIMIT): Promis
  * sendJson(res, 200, await outboxOverview(outbox));
  */
 export async function outboxOverview(outbox: Outbox) {
-  const [stats, dead] = await Promise.all([outbox.stats(), deadOutboxRows(outbox)]);
+  const [stats, dead] = await Promise.all([outbox.stats(), deadOutboxRows(outbox, { limit: DEAD_LIMIT })]);
+  // the payload stays out: event data is not redacted like wide events are
   return { table: outbox.table, stats, dead };
 }
 
 /**
- * `POST api/outbox-redrive` with `{ ids? }` (all dead rows without ids) → `{ redriven }`.
+ * `POST api/outbox/redrive` with `{ ids? }` (all dead rows without ids) → `{ redriven }`.
  *
  * @example
  * await redriveOutbox(outbox, { ids: ['0190…'] });

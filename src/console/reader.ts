@@ -5,10 +5,13 @@
  * events. The reading, querying and tree building are the read side's (src/read), the
  * same code as `canon query` and `canon trace`.
  */
+import { CanonError, ErrorCodes } from '../core/errors.js';
 import { parseEventLine } from '../read/parse.js';
+import { queryEvents } from '../read/query/run.js';
 import { readEvents } from '../read/read-events.js';
 import { traceTree } from '../read/trace/tree.js';
 import type { EventRecord } from '../read/types.js';
+import { ApiError } from './respond.js';
 import type { ConsoleSink } from './sink.js';
 
 /** One row of the waterfall, in display order. */
@@ -43,8 +46,16 @@ async function traceEvents(files: string[], sink: ConsoleSink, traceId: string):
  */
 export function createReader(files: string[], sink: ConsoleSink) {
   return {
-    async query(_sql: string): Promise<unknown> {
-      throw new Error('query is not available yet');
+    /** `{ columns, rows, skipped }`; a query error is a 400, DuckDB missing a 501 saying what to install. */
+    async query(sql: string) {
+      try {
+        const input = files.length > 0 ? { sql, files } : { sql, lines: sink.entries().map((entry) => entry.line) };
+        const { columns, rows, skipped } = await queryEvents(input);
+        return { columns, rows, skipped };
+      } catch (error) {
+        if (!(error instanceof CanonError)) throw error;
+        throw new ApiError(error.code === ErrorCodes.MISSING_DEPENDENCY ? 501 : 400, error.message);
+      }
     },
     /** `{ trace_id, start, duration_ms, services, spans }`. */
     async trace(traceId: string) {

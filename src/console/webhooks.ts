@@ -51,7 +51,7 @@ function withoutBody({ response_body: _body, response_headers: _headers, ...atte
 }
 
 /**
- * `POST api/webhooks-redrive` with `{ endpointId?, eventId? }` → `{ redriven }`.
+ * `POST api/webhooks/redrive` with `{ endpointId?, eventId? }` → `{ redriven }`.
  *
  * @example
  * await redriveWebhooks(webhooks, { endpointId: 'ep_1' });

@@ -57,7 +57,7 @@ describe('Live: snapshot, stream and resume over the SSE hub', () => {
   it('streams new events after the snapshot’s last id, and resumes from Last-Event-ID with what was missed', async () => {
     await fetch(`${app.url}/n/1`);
     await waitFor(() => app.console.sink.size >= 1);
-    const snapshot = await (await fetch(`${app.url}/_canon/api/events`)).json();
+    const snapshot = (await (await fetch(`${app.url}/_canon/api/events`)).json()) as { last_id: string; events: any[] };
     expect(snapshot.events.at(-1)).toMatchObject({ path: '/n/1', secret: '[REDACTED]' });
     const stream = await readEvents(`${app.url}/_canon/api/live?last_event_id=${snapshot.last_id}`, 1);
     await fetch(`${app.url}/n/2`);

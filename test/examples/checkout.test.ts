@@ -40,7 +40,7 @@ function runDemo(requests: number): Promise<Run> {
 }
 
 async function readConsole(url: string): Promise<Run['seen']> {
-  const json = async (path: string) => (await fetch(`${url}${path}`)).json();
+  const json = async (path: string): Promise<any> => (await fetch(`${url}${path}`)).json();
   const page = await (await fetch(url)).text();
   // the traffic runs for a few seconds: wait until a paid checkout has gone through
   let events: any[] = [];

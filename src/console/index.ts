@@ -18,6 +18,7 @@
  */
 export { type ConsoleHandler, createConsole } from './console.js';
 export type { ConsoleOptions } from './options.js';
+export { type ConsoleServer, type ConsoleServerOptions, startConsoleServer } from './server.js';
 export {
   type ConsoleEntry,
   type ConsoleSink,

@@ -24,6 +24,7 @@ export type { RedactConfig, RedactField, Strategy as RedactStrategy } from './re
 export type { SampleConfig, SampleFn, SampleRate } from './sample/index.js';
 export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
 export { type MemorySink, memorySink } from './sinks/memory/index.js';
+export { type PrettySinkOptions, prettySink } from './sinks/pretty/index.js';
 export { type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, otlpSink } from './sinks/otlp/index.js';
 export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout/index.js';
 export type { SchemaError } from './validate/index.js';

@@ -1,5 +1,5 @@
 // Writes realistic Canon wide events as JSON lines: `node bench/read/generate.mjs [count] [file]`
-// (default 1,000,000 events to bench/.tmp/events-1m.jsonl, about 400 MB). Deterministic:
+// (default 1,000,000 events to bench/.tmp/events-1m.jsonl, about 420 MB). Deterministic:
 // the same count gives the same file, so runs compare.
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -36,8 +36,6 @@ function event(i) {
     trace_id: hex(32),
     span_id: hex(16),
     service: pick(services),
-    version: '1.4.2',
-    host: 'web-1',
     method,
     path: path.replace('%', String(i % 997)),
     route,
@@ -45,8 +43,6 @@ function event(i) {
     duration_ms: duration,
     outcome: status >= 500 ? 'error' : 'success',
     sample_rate: 1,
-    response_size_bytes: Math.floor(random() * 4000),
-    user_agent: 'Mozilla/5.0 (X11; Linux x86_64)',
     user: { id: `u_${i % 5000}`, plan: pick(['free', 'pro', 'team']) },
     db: { query_count: Math.floor(random() * 6), total_ms: Math.round(duration * 300) / 1000 },
   };

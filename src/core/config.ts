@@ -7,7 +7,9 @@ import { hostname } from 'node:os';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { createRedactor, type RedactConfig, type Redactor } from '../redact/index.js';
 import { createSampler, type SampleConfig, type Sampler } from '../sample/index.js';
+import { prettySink } from '../sinks/pretty/index.js';
 import { stdoutSink } from '../sinks/stdout/index.js';
+import { isatty } from 'node:tty';
 import { createValidator, type Validator } from '../validate/index.js';
 import { describe, invalidOption } from './errors.js';
 import type { WideEvent } from './event.js';
@@ -68,8 +70,14 @@ export interface CanonConfig {
   /** `'annotate'` (default): emit with `schema_errors`; `'drop'`: count and drop. */
   onInvalid?: 'annotate' | 'drop';
   sample?: SampleConfig;
-  /** Default `[stdoutSink()]`. */
+  /** Default `[stdoutSink()]`, or `[prettySink()]` when `pretty` says so. */
   sinks?: Sink[];
+  /**
+   * The default sink's format: `'auto'` (default) uses `prettySink()` when stdout is a TTY
+   * and `NODE_ENV` is not `production`, else `stdoutSink()` (JSON lines); `true`/`false`
+   * force it. Explicit `sinks` are kept as given.
+   */
+  pretty?: 'auto' | boolean;
   plugins?: CanonPlugin[];
   /** Flush sinks on exit, SIGTERM and SIGINT (default true). */
   handleExit?: boolean;
@@ -109,6 +117,7 @@ const KNOWN = new Set([
   'handleExit',
   'includeStack',
   'limits',
+  'pretty',
 ]);
 
 function optionalString(value: unknown, option: string): string | undefined {
@@ -157,6 +166,12 @@ function envFields(): Fields {
   return fields;
 }
 
+/** The default sink: pretty on a terminal outside production (`pretty: 'auto'`), else JSON lines. */
+function defaultSink(pretty: CanonConfig['pretty']): Sink {
+  const usePretty = pretty === 'auto' || pretty === undefined ? isatty(1) && process.env.NODE_ENV !== 'production' : pretty;
+  return usePretty ? prettySink() : stdoutSink();
+}
+
 /**
  * Validates `config` and fills in defaults.
  *
@@ -173,6 +188,10 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
   const onInvalid = config.onInvalid ?? 'annotate';
   if (onInvalid !== 'annotate' && onInvalid !== 'drop') {
     throw invalidOption('onInvalid', `expected 'annotate' or 'drop', got ${describe(onInvalid)}`);
+  }
+  const pretty: unknown = config.pretty;
+  if (pretty !== undefined && pretty !== 'auto' && typeof pretty !== 'boolean') {
+    throw invalidOption('pretty', `expected 'auto', true or false, got ${describe(pretty)}`);
   }
   const handleExit = booleanOption(config.handleExit, 'handleExit', true);
   const includeStack = booleanOption(config.includeStack, 'includeStack', false);
@@ -192,7 +211,7 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
     validate: createValidator(config.schema),
     dropInvalid: onInvalid === 'drop',
     sample: createSampler(config.sample),
-    sinks: config.sinks === undefined ? [stdoutSink()] : checkSinks(config.sinks),
+    sinks: config.sinks === undefined ? [defaultSink(config.pretty)] : checkSinks(config.sinks),
     plugins: config.plugins === undefined ? [] : checkPlugins(config.plugins),
     handleExit,
     includeStack,

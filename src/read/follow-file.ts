@@ -7,7 +7,6 @@
  * rotation, it is waited for. Polls `stat` every `pollMs`, reading only new bytes.
  */
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import { stripCr } from './lines.js';
 
 export interface FileFollowerOptions {
   /** Start this many lines before the end of the file (default 0: only new lines). */
@@ -75,7 +74,7 @@ export async function followFile(path: string, options: FileFollowerOptions): Pr
       const text = rest + buffer.toString('utf8', 0, bytesRead);
       const lines = text.split('\n');
       rest = lines.pop() ?? '';
-      if (lines.length > 0) options.onLines(lines.map(stripCr));
+      if (lines.length > 0) options.onLines(lines);
     }
   }
 
@@ -115,7 +114,7 @@ export async function followFile(path: string, options: FileFollowerOptions): Pr
     }
     if (!info || info.ino !== inode) {
       await drain(); // what was written to the old file before it was moved away
-      if (rest !== '') options.onLines([stripCr(rest)]);
+      if (rest !== '') options.onLines([rest]);
       await close();
       if (info) await poll();
       return;

@@ -23,6 +23,7 @@ export interface FailedDeliveriesOptions {
   /** The tables' prefix, as given to `createWebhooks` (default `'canon_webhook'`). */
   tablePrefix?: string;
   endpointId?: string;
+  eventId?: string;
   /** At most this many, newest first (default 100). */
   limit?: number;
 }
@@ -39,8 +40,9 @@ export async function failedDeliveries(store: Queryable, options: FailedDeliveri
     store,
     `SELECT d.endpoint_id, e.url, d.event_id, d.event_type, d.webhook_id, d.attempts, d.last_error, d.created_at
      FROM ${tables.deliveries.sql} d LEFT JOIN ${tables.endpoints.sql} e ON e.id = d.endpoint_id
-     WHERE d.status = 'dead' AND ($2::text IS NULL OR d.endpoint_id = $2) ORDER BY d.seq DESC LIMIT $1`,
-    [options.limit ?? 100, options.endpointId ?? null],
+     WHERE d.status = 'dead' AND ($2::text IS NULL OR d.endpoint_id = $2) AND ($3::text IS NULL OR d.event_id = $3)
+     ORDER BY d.seq DESC LIMIT $1`,
+    [options.limit ?? 100, options.endpointId ?? null, options.eventId ?? null],
   );
   return rows.map((row) => ({
     endpoint_id: row.endpoint_id,

@@ -64,7 +64,7 @@ const recovery = (async () => {
     if (stopping) return; // nothing ever failed
     await sleep(250);
   }
-  if (limit === Number.POSITIVE_INFINITY) await sleep(20_000);
+  if (limit === Number.POSITIVE_INFINITY) await sleep(60_000);
   receiver.recover();
   const redriven = await orders.webhooks.deliveries.redrive({ endpointId: orders.endpoints.analytics.id });
   process.stderr.write(`webhooks: the analytics receiver is back; redrove ${redriven} failed deliveries\n`);

@@ -29,11 +29,14 @@ export function lineChart(container, { series, axes, time = true }) {
   }, [[], ...series.map(() => [])]);
 }
 
-/** A bar chart of ys over xs (bin starts, or times when `time`). */
-export function barChart(container, { label, time = false }) {
+/** A bar chart of ys over xs (bin starts, times when `time`, or the indexes of `labels`). */
+export function barChart(container, { label, time = false, labels }) {
+  const x = labels
+    ? { scale: { time: false, range: () => [-0.5, labels.length - 0.5] }, axis: { splits: () => labels.map((_, i) => i), values: (_u, splits) => splits.map((i) => labels[i] ?? '') } }
+    : { scale: { time }, axis: {} };
   return attach(container, {
-    scales: { x: { time }, y: { auto: true, range: (_u, _min, max) => [0, Math.max(max, 1)] } },
+    scales: { x: x.scale, y: { auto: true, range: (_u, _min, max) => [0, Math.max(max, 1)] } },
     series: [{}, { label, scale: 'y', stroke: '#4c8dff', fill: 'rgba(76,141,255,0.35)', paths: uPlot.paths.bars({ size: [0.9, 80] }), points: { show: false } }],
-    axes: [{}, { scale: 'y' }],
+    axes: [x.axis, { scale: 'y' }],
   }, [[], []]);
 }

@@ -1,7 +1,7 @@
 // The operations pages: Outbox, Webhooks and Dead letters. State counts, the rows that
 // failed for good with their last error, and redrive buttons. Each page refreshes every
 // 2 s while it is shown, and at once after a redrive.
-import { api, el, formatTime, problem, show, stats } from './util.js';
+import { api, el, formatMs, formatTime, problem, show, stats } from './util.js';
 
 const REFRESH_MS = 2000;
 
@@ -88,7 +88,7 @@ export function mountWebhooks(view, { info }) {
     ]),
     el('h3', {}, 'Recent attempts'),
     rowsTable(['event', 'type', 'endpoint', 'attempt', 'result', 'status', 'duration', 'at'], data.recent, (a) => [
-      a.event_id, a.event_type, a.endpoint_id, a.attempt, el('span', { class: `result ${a.status}` }, a.status), a.response_status, `${a.duration_ms} ms`, formatTime(a.created_at),
+      a.event_id, a.event_type, a.endpoint_id, a.attempt, el('span', { class: `result ${a.status}` }, a.status), a.response_status, formatMs(a.duration_ms), formatTime(a.created_at),
     ]),
   ));
 }

@@ -46,9 +46,11 @@ function drawChart(box, result, xName, yName) {
   }
   const raw = result.rows.map((r) => r[xName]);
   const time = raw.every(isTime);
-  const xs = time ? raw.map((v) => Date.parse(v.replace(' ', 'T')) / 1000) : raw.every(isNumber) ? raw.map(Number) : raw.map((_, i) => i);
+  const numeric = !time && raw.every(isNumber);
+  const xs = time ? raw.map((v) => Date.parse(v.replace(' ', 'T')) / 1000) : numeric ? raw.map(Number) : raw.map((_, i) => i);
   const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b]);
-  const chart = barChart(box, { label: yName, time });
+  const labels = time || numeric ? undefined : raw.map((v) => String(v ?? ''));
+  const chart = barChart(box, { label: yName, time, labels });
   chart.setData([order.map((i) => xs[i]), order.map((i) => ys[i])]);
   return chart;
 }
@@ -85,8 +87,8 @@ export function mount(view) {
       result = await api('api/query', { sql: sql.value });
       summary.textContent = `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} in ${Math.round(performance.now() - started)} ms`;
       const numeric = result.columns.filter((c) => result.rows.length > 0 && result.rows.every((r) => r[c] === null || isNumber(r[c])));
-      ySelect.replaceChildren(el('option', { value: '' }, '(none)'), numeric.map((c) => el('option', { value: c }, c)));
-      xSelect.replaceChildren(el('option', { value: '' }, '(histogram)'), result.columns.map((c) => el('option', { value: c }, c)));
+      ySelect.replaceChildren(el('option', { value: '' }, '(none)'), ...numeric.map((c) => el('option', { value: c }, c)));
+      xSelect.replaceChildren(el('option', { value: '' }, '(histogram)'), ...result.columns.map((c) => el('option', { value: c }, c)));
       ySelect.value = numeric.at(-1) ?? '';
       const timeColumn = result.columns.find((c) => result.rows.length > 0 && result.rows.every((r) => isTime(r[c])));
       xSelect.value = timeColumn ?? (numeric.length < result.columns.length ? result.columns.find((c) => !numeric.includes(c)) ?? '' : '');

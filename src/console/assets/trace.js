@@ -23,7 +23,7 @@ function waterfall(trace) {
           e.status_code ? el('span', { class: `status ${cls}` }, ` ${e.status_code}`) : ''),
         el('div', { class: 'span-track' },
           el('div', { class: `span-bar ${cls}`, style: `left:${left}%;width:${Math.min(width, 100 - left)}%` }),
-          el('span', { class: 'span-time', style: `left:${Math.min(left + width, 92)}%` }, formatMs(span.duration_ms))));
+          el('span', { class: 'span-time', style: left + width > 80 ? `right:${100 - left}%` : `left:${left + width}%` }, formatMs(span.duration_ms))));
       row.addEventListener('click', () => {
         const open = row.nextSibling?.classList?.contains('detail');
         if (open) row.nextSibling.remove();

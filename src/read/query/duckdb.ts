@@ -3,11 +3,12 @@
  * Loads DuckDB (`@duckdb/node-api`, an optional peer dependency) on first use, and turns
  * its values into plain JSON values: BIGINT → number (string past 2^53), TIMESTAMP →
  * ISO-8601 like Canon writes it, STRUCT → object, LIST → array, MAP → object, DECIMAL →
- * number.
+ * number, JSON (a field whose type varies between lines) → the value it holds.
  */
 import { CanonError, ErrorCodes } from '../../core/errors.js';
 
 export type DuckDB = typeof import('@duckdb/node-api');
+type DuckDBType = import('@duckdb/node-api').DuckDBType;
 
 /** The package to install, as the error message says it. */
 export const DUCKDB_PACKAGE = '@duckdb/node-api';
@@ -41,30 +42,43 @@ function toIso(micros: bigint): string {
 }
 
 /**
- * A DuckDB value as a plain JSON value.
+ * A DuckDB value of `type` as a plain JSON value.
  *
  * @example
  * plainValue(duckdb, 200n) // 200
  */
-export function plainValue(duckdb: DuckDB, value: unknown): unknown {
+export function plainValue(duckdb: DuckDB, value: unknown, type?: DuckDBType): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
       ? Number(value)
       : value.toString();
   }
+  if (typeof value === 'string' && type?.alias === 'JSON') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
   if (typeof value !== 'object') return value;
   if (value instanceof duckdb.DuckDBStructValue) {
+    const struct = type instanceof duckdb.DuckDBStructType ? type : undefined;
     const out: Record<string, unknown> = {};
-    for (const [key, entry] of Object.entries(value.entries)) out[key] = plainValue(duckdb, entry);
+    for (const [key, entry] of Object.entries(value.entries)) {
+      const index = struct ? struct.entryNames.indexOf(key) : -1;
+      out[key] = plainValue(duckdb, entry, index >= 0 ? struct?.entryTypes[index] : undefined);
+    }
     return out;
   }
   if (value instanceof duckdb.DuckDBListValue || value instanceof duckdb.DuckDBArrayValue) {
-    return value.items.map((item) => plainValue(duckdb, item));
+    const item = type instanceof duckdb.DuckDBListType || type instanceof duckdb.DuckDBArrayType ? type.valueType : undefined;
+    return value.items.map((entry) => plainValue(duckdb, entry, item));
   }
   if (value instanceof duckdb.DuckDBMapValue) {
+    const item = type instanceof duckdb.DuckDBMapType ? type.valueType : undefined;
     const out: Record<string, unknown> = {};
-    for (const { key, value: entry } of value.entries) out[String(plainValue(duckdb, key))] = plainValue(duckdb, entry);
+    for (const { key, value: entry } of value.entries) out[String(plainValue(duckdb, key))] = plainValue(duckdb, entry, item);
     return out;
   }
   if (value instanceof duckdb.DuckDBTimestampValue || value instanceof duckdb.DuckDBTimestampTZValue) {

@@ -63,9 +63,29 @@ export function querySql(input: QueryInput): string {
   return shorthandSql(input);
 }
 
-async function hasColumn(connection: Awaited<ReturnType<InstanceType<DuckDB['DuckDBInstance']>['connect']>>, view: string, name: string) {
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM (DESCRIBE ${view}) WHERE column_name = '${name}'`);
-  return Number(reader.getRows()[0][0]) > 0;
+type Connection = Awaited<ReturnType<InstanceType<DuckDB['DuckDBInstance']>['connect']>>;
+
+/** DuckDB's refusal when a line is JSON but not an object (`[1,2]`): read cleaned copies instead. */
+const NOT_RECORDS = /expected records/i;
+
+/** (Re)creates the `events` view over `files`. */
+async function createView(connection: Connection, files: string[], bytes: number): Promise<void> {
+  if (files.length === 0) {
+    await connection.run('CREATE OR REPLACE VIEW events AS SELECT NULL::VARCHAR AS kind WHERE false');
+    return;
+  }
+  const sample = bytes <= FULL_SAMPLE_BYTES ? ', sample_size = -1' : '';
+  await connection.run(
+    `CREATE OR REPLACE VIEW events_raw AS SELECT * FROM read_ndjson(${stringList(files)}, union_by_name = true, ignore_errors = true, format = 'newline_delimited', records = true${sample})`,
+  );
+  const described = await connection.runAndReadAll(`SELECT count(*) FROM (DESCRIBE events_raw) WHERE column_name = 'kind'`);
+  const filter = Number(described.getRows()[0][0]) > 0 ? ' WHERE kind IS NOT NULL' : '';
+  await connection.run(`CREATE OR REPLACE VIEW events AS SELECT * FROM events_raw${filter}`);
+}
+
+async function run(connection: Connection, files: string[], bytes: number, sql: string) {
+  await createView(connection, files, bytes);
+  return connection.runAndReadAll(sql);
 }
 
 /**
@@ -82,21 +102,18 @@ export async function queryEvents(input: QueryInput): Promise<QueryResult> {
   const instance = await duckdb.DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    if (inputs.files.length === 0) {
-      await connection.run('CREATE VIEW events AS SELECT NULL::VARCHAR AS kind WHERE false');
-    } else {
-      const sample = inputs.bytes <= FULL_SAMPLE_BYTES ? ', sample_size = -1' : '';
-      await connection.run(
-        `CREATE VIEW events_raw AS SELECT * FROM read_ndjson(${stringList(inputs.files)}, union_by_name = true, ignore_errors = true, format = 'newline_delimited'${sample})`,
-      );
-      const filter = (await hasColumn(connection, 'events_raw', 'kind')) ? ' WHERE kind IS NOT NULL' : '';
-      await connection.run(`CREATE VIEW events AS SELECT * FROM events_raw${filter}`);
+    let reader: Awaited<ReturnType<typeof run>>;
+    try {
+      reader = await run(connection, inputs.files, inputs.bytes, sql);
+    } catch (err) {
+      if (!NOT_RECORDS.test(String((err as Error)?.message))) throw err;
+      reader = await run(connection, await inputs.cleanFiles(), inputs.bytes, sql);
     }
-    const reader = await connection.runAndReadAll(sql);
     const columns = reader.columnNames();
+    const types = reader.columnTypes();
     const rows = reader.getRows().map((row) => {
       const out: Record<string, unknown> = {};
-      columns.forEach((column, i) => (out[column] = plainValue(duckdb, row[i])));
+      columns.forEach((column, i) => (out[column] = plainValue(duckdb, row[i], types[i])));
       return out;
     });
     return { columns, rows, skipped: await inputs.skipped(), sql };

@@ -121,14 +121,14 @@ describe('the console in Chromium', () => {
     await page.goto(`${app.url}/_canon/#trace/${traceId}`);
     await page.locator('.span').nth(2).waitFor({ timeout: 10_000 });
     const spans = await page.locator('.span').evaluateAll((rows) =>
-      rows.map((row) => [Number((row as HTMLElement).dataset.depth), row.querySelector('.name')!.textContent]),
+      rows.map((row) => [Number(row.getAttribute('data-depth')), row.querySelector('.name')!.textContent]),
     );
     expect(spans).toEqual([
       [0, 'GET /order'],
       [1, 'job reserve'],
       [1, 'job charge'],
     ]);
-    const bars = await page.locator('.span-bar').evaluateAll((els) => els.map((el) => parseFloat((el as HTMLElement).style.left)));
+    const bars = await page.locator('.span-bar').evaluateAll((els) => els.map((el) => parseFloat(/left:([\d.]+)%/.exec(el.getAttribute('style') ?? '')![1])));
     expect(bars[0]).toBe(0);
     expect(bars[2]).toBeGreaterThan(bars[1]);
   });

@@ -39,7 +39,12 @@ export function createOutput(stream: NodeJS.WriteStream = process.stdout): Outpu
     if (pending === '' || closed) return;
     const text = pending;
     pending = '';
-    if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    try {
+      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      closed = true;
+    }
   }
   return {
     write(text) {

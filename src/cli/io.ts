@@ -56,7 +56,7 @@ export function createOutput(stream: NodeJS.WriteStream = process.stdout): Outpu
     },
     isTTY: stream.isTTY === true,
     colors: colorsEnabled(stream),
-    columns: stream.columns || 100,
+    columns: stream.columns || Number(process.env.COLUMNS) || 100,
   };
 }
 

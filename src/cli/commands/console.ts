@@ -31,6 +31,7 @@ Options:
     host: { type: 'string' },
   },
   async run(parsed, { out, env }) {
+    const interrupted = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]); // before any output
     const { startConsoleServer } = await import('../../console/server.js');
     const server = await startConsoleServer({
       files: parsed.positionals,
@@ -42,7 +43,7 @@ Options:
     });
     await out.write(`Canon console: ${server.url}\n`);
     await out.flush();
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await interrupted;
     await server.close();
     return EXIT_OK;
   },

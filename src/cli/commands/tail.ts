@@ -33,6 +33,7 @@ Options:
     const keep = eventFilter(parsed, 'tail');
     const json = parsed.values.json === true;
     const options = { colors: out.colors, fields: listOption(parsed, 'fields') };
+    const interrupted = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]); // before any output
     const follower = await followEvents(
       parsed.positionals,
       (event) => {
@@ -45,7 +46,7 @@ Options:
         onError: (error, path) => warn(`${errorLine(error)} (${path})`),
       },
     );
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await interrupted;
     await follower.stop();
     await out.flush();
     reportSkipped(follower.stats);

@@ -62,6 +62,8 @@ function resolveToken(option: unknown): string | undefined {
 }
 
 /**
+ * @internal Validates `createConsole` options (a `CanonOptionError` names the bad one).
+ *
  * @example
  * resolveConsoleOptions({ canon, outbox });
  */

@@ -14,14 +14,16 @@ function cellText(value: unknown): string {
 }
 
 /**
- * An aligned table with a header row and a rule (no trailing newline).
+ * An aligned table with a header row and a rule (no trailing newline). Cells are cut at
+ * 60 characters, except in the last column (an error message reads best whole).
  *
  * @example
  * renderTable(['route', 'count'], [{ route: '/a', count: 3 }])
  * // 'route  count\n─────  ─────\n/a         3'
  */
 export function renderTable(columns: string[], rows: Record<string, unknown>[]): string {
-  const cells = rows.map((row) => columns.map((column) => cut(cellText(row[column]))));
+  const last = columns.length - 1;
+  const cells = rows.map((row) => columns.map((column, i) => (i === last ? flat(cellText(row[column])) : cut(cellText(row[column])))));
   const numeric = columns.map((column) => rows.length > 0 && rows.every((row) => row[column] === null || typeof row[column] === 'number'));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((row) => row[i].length)));
   const line = (values: string[]) =>
@@ -32,9 +34,13 @@ export function renderTable(columns: string[], rows: Record<string, unknown>[]):
   return [line(columns), widths.map((width) => '─'.repeat(width)).join('  '), ...cells.map(line)].join('\n');
 }
 
+function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
 function cut(text: string): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return flat.length <= MAX_CELL ? flat : `${flat.slice(0, MAX_CELL - 1)}…`;
+  const line = flat(text);
+  return line.length <= MAX_CELL ? line : `${line.slice(0, MAX_CELL - 1)}…`;
 }
 
 function csvCell(value: unknown): string {

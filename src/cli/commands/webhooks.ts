@@ -46,7 +46,8 @@ async function run(action: string, parsed: Parsed, { out, env }: CommandContext)
       if (rows.length === 0) warn(parsed.values.failed ? 'canon: no failed deliveries' : 'canon: no delivery attempts');
       return rows.length > 0 ? EXIT_OK : EXIT_NO_MATCH;
     }
-    const count = await webhooks.deliveries.redrive({ endpointId, eventId });
+    const filter = { ...(endpointId && { endpointId }), ...(eventId && { eventId }) };
+    const count = await webhooks.deliveries.redrive(filter);
     await out.write(json ? `${JSON.stringify({ redriven: count })}\n` : `redrove ${count} failed deliver${count === 1 ? 'y' : 'ies'}\n`);
     return count > 0 ? EXIT_OK : EXIT_NO_MATCH;
   });

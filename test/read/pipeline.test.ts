@@ -46,7 +46,7 @@ beforeAll(async () => {
   let failures = 0;
   const consumer = await consume({
     canon,
-    source: redisStreamsSource({ client: redis, stream, group: 'billing', consumer: 'billing-1', blockMs: 50, claimIdleMs: 100 }),
+    source: redisStreamsSource({ client: redis, stream, group: 'billing', consumer: 'billing-1', blockMs: 50 }),
     retry: { maxAttempts: 3, backoff: { baseMs: 10, maxMs: 20 } },
     handler: async () => {
       if (failures++ === 0) throw new Error('card declined');

@@ -14,7 +14,7 @@ import type { EventRecord } from '../types.js';
 
 /** One producer, relay, consumer or webhook endpoint of an event type. */
 export interface FlowEdge {
-  /** `POST /checkout`, `job nightly-report`, `billing` (consumer), `orders` (topic), `ep_1` (endpoint). */
+  /** `POST /checkout`, `job nightly-report`, `orders/billing` (consumer), `orders` (topic), `ep_1` (endpoint). */
   name: string;
   service?: string;
   kind: string;
@@ -55,7 +55,7 @@ function producerName(event: EventRecord): string {
   const kind = textAt(event, 'kind');
   if (kind === 'http') return [textAt(event, 'method'), textAt(event, 'route') ?? textAt(event, 'path')].filter(Boolean).join(' ');
   if (kind === 'message') return textAt(objectAt(event, 'message'), 'consumer') ?? 'consumer';
-  if (kind === 'outbox') return `relay ${textAt(objectAt(event, 'outbox'), 'topic') ?? ''}`.trim();
+  if (kind === 'outbox') return textAt(objectAt(event, 'outbox'), 'topic') ?? 'relay';
   if (kind === 'job') return `job ${textAt(objectAt(event, 'job'), 'name') ?? ''}`.trim();
   return textAt(event, 'path') ?? kind ?? 'unit';
 }

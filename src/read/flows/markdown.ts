@@ -1,7 +1,8 @@
 /**
  * @module canon/read/flows/markdown
  * A flow map as Markdown: a Mermaid `flowchart` (producers → event type → relays,
- * consumers and webhook endpoints, edges labelled with counts and error rates), a
+ * consumers and webhook endpoints, edges labelled with counts and error rates; a
+ * consumer that publishes further events is one node between both types), a
  * "Producers & consumers" table, and one table per event type. `eventCatalog(defs,
  * { flows })` reuses the diagram and the per-type tables.
  */
@@ -27,14 +28,16 @@ function edgeName(edge: FlowEdge): string {
   return edge.detail ? `${edge.name} (${edge.detail})` : edge.name;
 }
 
-const SHAPES = {
-  producers: (id: string, text: string) => `${id}["${text}"]`,
-  relays: (id: string, text: string) => `${id}[/"${text}"/]`,
-  consumers: (id: string, text: string) => `${id}[["${text}"]]`,
-  webhooks: (id: string, text: string) => `${id}{{"${text}"}}`,
-};
-
-const ROLE_NOTE = { producers: '', relays: 'outbox → ', consumers: 'consumer ', webhooks: 'webhook ' };
+/** A unit's node: shaped and named by its kind, so a consumer that also produces is one node. */
+function node(edge: FlowEdge): { key: string; declare: (id: string) => string } {
+  const note = edge.kind === 'message' ? 'consumer ' : edge.kind === 'webhook' ? 'webhook ' : edge.kind === 'outbox' ? 'outbox → ' : '';
+  const text = label(`${note}${edgeName(edge)}`) + (edge.service ? `<br/>${label(edge.service)}` : '');
+  const key = `${edge.kind}\u0000${edge.service}\u0000${edge.name}\u0000${edge.detail}`;
+  if (edge.kind === 'message') return { key, declare: (id) => `${id}[["${text}"]]` };
+  if (edge.kind === 'webhook') return { key, declare: (id) => `${id}{{"${text}"}}` };
+  if (edge.kind === 'outbox') return { key, declare: (id) => `${id}[/"${text}"/]` };
+  return { key, declare: (id) => `${id}["${text}"]` };
+}
 
 /**
  * The Mermaid `flowchart LR` source of `map` (without the code fence).
@@ -58,10 +61,10 @@ export function flowsMermaid(map: FlowMap): string {
     const type = id(`type:${flow.type}`, (n) => `${n}(["${label(flow.type)}"])`);
     for (const role of ['producers', 'relays', 'consumers', 'webhooks'] as const) {
       for (const edge of flow[role]) {
-        const text = label(`${ROLE_NOTE[role]}${edgeName(edge)}`) + (edge.service ? `<br/>${label(edge.service)}` : '');
-        const node = id(`${role}:${edge.service}:${edge.name}:${edge.detail}`, (n) => SHAPES[role](n, text));
+        const unit = node(edge);
+        const target = id(unit.key, unit.declare);
         const arrow = `-->|"${edgeLabel(edge)}"|`;
-        lines.push(role === 'producers' ? `  ${node} ${arrow} ${type}` : `  ${type} ${arrow} ${node}`);
+        lines.push(role === 'producers' ? `  ${target} ${arrow} ${type}` : `  ${type} ${arrow} ${target}`);
       }
     }
   }

@@ -5,8 +5,8 @@
  * | route | answer |
  * |---|---|
  * | `GET api/info` | service, which pages have data, buffer size |
- * | `GET api/events?limit=N` | `{ last_id, capacity, events }`: the newest buffered events |
- * | `GET api/live?last_event_id=ID` | SSE stream of new events (`event: wide`), resumable |
+ * | `GET api/events?limit=N&where=EXPR` | `{ last_id, capacity, events }`: the newest buffered events |
+ * | `GET api/live?last_event_id=ID&where=EXPR` | SSE stream of new events (`event: wide`), resumable |
  * | `POST api/query` `{ sql }` | `{ columns, rows }` (DuckDB over the events) |
  * | `GET api/trace?id=TRACE_ID` | the trace's events as a tree |
  * | `GET api/outbox`, `POST api/outbox/redrive` `{ ids? }` | counts, dead rows; redrive |
@@ -14,6 +14,8 @@
  * | `GET api/dead-letters`, `POST api/dead-letters/redrive` `{ source, consumer }` | dead-lettered messages; redrive |
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CanonError } from '../core/errors.js';
+import { compileFilter, type EventFilter } from '../read/expr/index.js';
 import { createDeadLetters } from './dead-letters.js';
 import { createLive } from './live.js';
 import type { ResolvedConsoleOptions } from './options.js';
@@ -33,6 +35,18 @@ function limitParam(url: URL, fallback: number, max: number): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 0) throw new ApiError(400, '`limit` must be an integer >= 0');
   return Math.min(value, max);
+}
+
+/** The `where` parameter: an expression of `canon tail --where`, or none. */
+function whereParam(url: URL): EventFilter | undefined {
+  const where = url.searchParams.get('where')?.trim();
+  if (!where) return undefined;
+  try {
+    return compileFilter(where, 'filter');
+  } catch (error) {
+    if (error instanceof CanonError) throw new ApiError(400, error.message);
+    throw error;
+  }
 }
 
 function needs<T>(value: T | undefined, what: string): T {
@@ -66,12 +80,12 @@ export function createApi(options: ResolvedConsoleOptions, sink: ConsoleSink) {
       },
     })),
     events(url, _req, res) {
-      const body = live.snapshot(limitParam(url, 1_000, MAX_SNAPSHOT));
+      const body = live.snapshot(limitParam(url, 1_000, MAX_SNAPSHOT), whereParam(url));
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);
     },
     live(url, req, res) {
-      live.connect(req, res, url.searchParams.get('last_event_id') ?? undefined);
+      live.connect(req, res, url.searchParams.get('last_event_id') ?? undefined, whereParam(url));
     },
     trace: json((url) => {
       const id = url.searchParams.get('id') ?? '';

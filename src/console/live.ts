@@ -4,8 +4,11 @@
  * over Canon's own SSE hub (`canon/sse`). Each event's SSE id is its buffer id, so the
  * page opens the stream at the snapshot's last id (no gap) and EventSource resumes with
  * `Last-Event-ID` after a drop; a client too far behind gets `event: reset` and reloads.
+ * A filter (the `--where` expressions of `canon tail` and `canon query`) narrows both.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseEventLine } from '../read/parse.js';
+import type { EventFilter } from '../read/expr/index.js';
 import { createSseHub } from '../sse/hub.js';
 import type { ConsoleSink } from './sink.js';
 
@@ -14,10 +17,13 @@ const CHANNEL = 'events';
 const REPLAY_EVENTS = 2_000;
 
 export interface Live {
-  /** `{ last_id, events }`: the newest `limit` events as one JSON text (lines kept verbatim). */
-  snapshot(limit: number): string;
-  /** Streams new events to `res`, from `lastEventId` (a query parameter) when the request has no header. */
-  connect(req: IncomingMessage, res: ServerResponse, lastEventId: string | undefined): void;
+  /**
+   * `{ last_id, capacity, events }`: the newest `limit` events (matching `filter`) as one JSON
+   * text, lines kept verbatim; `last_id` is the newest buffered id, matching or not.
+   */
+  snapshot(limit: number, filter?: EventFilter): string;
+  /** Streams new events (matching `filter`) to `res`, from `lastEventId` (a query parameter) when the request has no header. */
+  connect(req: IncomingMessage, res: ServerResponse, lastEventId: string | undefined, filter?: EventFilter): void;
   /** Stops forwarding and ends every stream. */
   close(): Promise<void>;
 }
@@ -38,13 +44,19 @@ export function createLive(sink: ConsoleSink): Live {
     hub.publish(CHANNEL, { event: 'wide', id: entry.id, data: entry.line });
   });
   return {
-    snapshot(limit) {
-      const entries = sink.entries(limit);
-      const lastId = entries.length > 0 ? JSON.stringify(entries[entries.length - 1].id) : 'null';
-      return `{"last_id":${lastId},"capacity":${sink.capacity},"events":[${entries.map((e) => e.line).join(',')}]}`;
+    snapshot(limit, filter) {
+      const all = sink.entries();
+      const lastId = all.length > 0 ? JSON.stringify(all[all.length - 1].id) : 'null';
+      const lines: string[] = [];
+      for (let i = all.length - 1; i >= 0 && lines.length < limit; i--) {
+        const event = filter ? parseEventLine(all[i].line) : undefined;
+        if (!filter || (event && filter.test(event))) lines.push(all[i].line);
+      }
+      return `{"last_id":${lastId},"capacity":${sink.capacity},"events":[${lines.reverse().join(',')}]}`;
     },
-    connect(req, res, lastEventId) {
-      hub.connect(req, res, { channels: [CHANNEL], lastEventId });
+    connect(req, res, lastEventId, filter) {
+      const test = filter && ((message: { data: unknown }) => filter.test(parseEventLine(String(message.data)) ?? {}));
+      hub.connect(req, res, { channels: [CHANNEL], lastEventId, filter: test });
     },
     async close() {
       stop();

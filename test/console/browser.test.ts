@@ -89,17 +89,26 @@ describe('the console in Chromium', () => {
     await row.click();
   });
 
-  it('highlights errors and filters', async () => {
+  it('highlights errors, and filters with the expressions of canon tail --where', async () => {
     const res = await fetch(`${app.url}/boom`);
     const requestId = res.headers.get('x-request-id')!;
     const row = page.locator(`tr.event[data-request-id="${requestId}"]`);
     await row.waitFor({ timeout: 2_000 });
     expect(await row.getAttribute('class')).toContain('error');
-    await page.fill('input.filter', 'status_code>=500');
-    const statuses = await page.locator('tr.event td.status').allTextContents();
-    expect(statuses.length).toBeGreaterThan(0);
-    expect(statuses.every((status) => Number(status) >= 500)).toBe(true);
+    await page.fill('input.filter', 'status_code >= 500');
+    await page.waitForFunction(() => {
+      const cells: { textContent: string }[] = [...(globalThis as any).document.querySelectorAll('tr.event td.status')];
+      return cells.length > 0 && cells.every((cell) => Number(cell.textContent) >= 500);
+    });
+    // new events are filtered by the server too
+    const ok = await fetch(`${app.url}/hello/after-filter`);
+    const boom = await fetch(`${app.url}/boom`);
+    await page.locator(`tr.event[data-request-id="${boom.headers.get('x-request-id')}"]`).waitFor({ timeout: 2_000 });
+    expect(await page.locator(`tr.event[data-request-id="${ok.headers.get('x-request-id')}"]`).count()).toBe(0);
+    await page.fill('input.filter', 'status_code >=');
+    await page.locator('.filter-error', { hasText: 'invalid filter' }).waitFor({ timeout: 5_000 });
     await page.fill('input.filter', '');
+    await page.locator(`tr.event[data-request-id="${ok.headers.get('x-request-id')}"]`).waitFor({ timeout: 5_000 });
   });
 
   it('Query returns the right count', async () => {

@@ -77,6 +77,23 @@ describe('Live: snapshot, stream and resume over the SSE hub', () => {
     for (const e of missed) expect(e.data).not.toContain('hunter2');
   });
 
+  it('where= narrows the snapshot and the stream (the expressions of canon tail --where); a bad one is a 400', async () => {
+    for (const n of [10, 11, 12]) await fetch(`${app.url}/n/${n}`);
+    await waitFor(() => app.console.sink.entries().some((e) => e.line.includes('"/n/12"')));
+    const where = encodeURIComponent("path in ('/n/11', '/n/13')");
+    const snapshot = (await (await fetch(`${app.url}/_canon/api/events?where=${where}`)).json()) as { last_id: string; events: any[] };
+    expect(snapshot.events.map((e) => e.path)).toEqual(['/n/11']);
+    const stream = await readEvents(`${app.url}/_canon/api/live?last_event_id=${snapshot.last_id}&where=${where}`, 1);
+    await fetch(`${app.url}/n/12`);
+    await fetch(`${app.url}/n/13`);
+    const [only] = await stream.until(1);
+    stream.close();
+    expect(JSON.parse(only.data).path).toBe('/n/13');
+    const bad = await fetch(`${app.url}/_canon/api/events?where=${encodeURIComponent('status_code >=')}`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/invalid filter/);
+  });
+
   it('a client whose id is unknown gets event: reset (and reloads the snapshot)', async () => {
     const stream = await readEvents(`${app.url}/_canon/api/live`, 0, { 'last-event-id': '12' });
     await fetch(`${app.url}/n/5`);

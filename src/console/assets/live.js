@@ -1,16 +1,17 @@
 // The Live page: events as they are emitted. A snapshot of the buffer first, then the
 // SSE stream from the snapshot's last id (EventSource resumes with Last-Event-ID by
-// itself; `event: reset` means we were too far behind: reload). A filter box
-// (`status_code>=500 user.id=u_1 text`), errors highlighted, a click shows the whole
-// event, and a chart of the HTTP request rate and p50/p99 latency of the last 5 minutes.
+// itself; `event: reset` means we were too far behind: reload). The filter box takes
+// the expressions of `canon tail --where` (`status_code >= 500 and user.id = 'u_1'`),
+// applied by the server to both; errors are highlighted, a click shows the whole event,
+// and a chart shows the HTTP request rate and p50/p99 latency of the last 5 minutes.
 import { lineChart } from './chart.js';
-import { api, el, formatMs, formatTime, outcomeClass, pick, unitName } from './util.js';
+import { api, el, formatMs, formatTime, outcomeClass, unitName } from './util.js';
 
 const ROWS = 300;
 const WINDOW_S = 300;
 const BUCKET_S = 5;
 
-const store = { events: [], capacity: 10_000, lastId: undefined, status: 'connecting', listeners: new Set() };
+const store = { events: [], capacity: 10_000, lastId: undefined, text: '', errorsOnly: false, status: 'connecting', listeners: new Set() };
 let source;
 
 function emit(change) {
@@ -28,8 +29,16 @@ function setStatus(status) {
   emit({ status });
 }
 
+/** The `where` expression of the filter box and the "errors only" box. */
+function where() {
+  const errors = "outcome != 'success'";
+  if (!store.errorsOnly) return store.text;
+  return store.text ? `(${store.text}) and ${errors}` : errors;
+}
+const whereQuery = () => (where() ? `&where=${encodeURIComponent(where())}` : '');
+
 async function load() {
-  const snapshot = await api('api/events?limit=10000');
+  const snapshot = await api(`api/events?limit=10000${whereQuery()}`);
   store.capacity = snapshot.capacity;
   store.events = snapshot.events;
   store.lastId = snapshot.last_id ?? undefined;
@@ -38,8 +47,8 @@ async function load() {
 
 function connect() {
   source?.close();
-  const query = store.lastId ? `?last_event_id=${encodeURIComponent(store.lastId)}` : '';
-  source = new EventSource(`api/live${query}`);
+  const last = store.lastId ? `&last_event_id=${encodeURIComponent(store.lastId)}` : '';
+  source = new EventSource(`api/live?${last}${whereQuery()}`);
   source.addEventListener('open', () => setStatus('live'));
   source.addEventListener('wide', (message) => {
     store.lastId = message.lastEventId;
@@ -57,46 +66,34 @@ function connect() {
   });
 }
 
+let generation = 0;
 async function restart() {
+  const mine = ++generation;
+  source?.close();
   try {
     await load();
-  } catch {
+  } catch (error) {
+    if (mine !== generation) return;
+    if (error.status === 400) return emit({ invalid: error.message }); // the filter does not parse
     setStatus('offline');
     setTimeout(restart, 3000);
     return;
   }
-  connect();
+  if (mine === generation) connect();
+}
+
+/** Follows only the events matching the filter (empty: all of them). */
+function setFilter(text, errorsOnly) {
+  if (text === store.text && errorsOnly === store.errorsOnly) return;
+  store.text = text;
+  store.errorsOnly = errorsOnly;
+  store.lastId = undefined;
+  restart();
 }
 
 /** Starts following the events (once per page load, whatever page is shown). */
 export function start() {
   restart();
-}
-
-/** `path=value`, `path!=value`, `path>=n`, `path~text`, or plain text anywhere in the event. */
-export function compileFilter(text) {
-  const terms = text.trim().split(/\s+/).filter(Boolean).map((term) => {
-    const match = /^([A-Za-z_][\w.]*)(!=|>=|<=|=|>|<|~)(.*)$/.exec(term);
-    if (!match) {
-      const needle = term.toLowerCase();
-      return (event) => JSON.stringify(event).toLowerCase().includes(needle);
-    }
-    const [, path, op, raw] = match;
-    const number = Number(raw);
-    return (event) => {
-      const value = pick(event, path);
-      switch (op) {
-        case '=': return String(value) === raw;
-        case '!=': return String(value) !== raw;
-        case '~': return value !== undefined && String(value).toLowerCase().includes(raw.toLowerCase());
-        case '>': return Number(value) > number;
-        case '<': return Number(value) < number;
-        case '>=': return Number(value) >= number;
-        default: return Number(value) <= number;
-      }
-    };
-  });
-  return (event) => terms.every((term) => term(event));
 }
 
 function quantile(sorted, q) {
@@ -148,13 +145,15 @@ function row(event, go) {
 
 export function mount(view, { go }) {
   const status = el('span', { class: 'status-dot' });
-  const filterBox = el('input', { type: 'search', placeholder: 'filter: status_code>=500 route~checkout user.id=u_1 text', class: 'filter', 'aria-label': 'filter' });
+  const filterBox = el('input', { type: 'search', placeholder: "filter: status_code >= 500 and route like '%checkout%'", class: 'filter mono', 'aria-label': 'filter' });
   const errorsOnly = el('input', { type: 'checkbox', 'aria-label': 'errors only' });
   const count = el('span', { class: 'muted' });
+  const invalid = el('p', { class: 'problem filter-error' });
   const chartBox = el('div', { class: 'chart' });
   const body = el('tbody');
   view.append(
     el('div', { class: 'toolbar' }, filterBox, el('label', {}, errorsOnly, ' errors only'), count, status),
+    invalid,
     chartBox,
     el('table', { class: 'events' },
       el('thead', {}, el('tr', {}, ['time', 'service', 'kind', 'unit', 'status', 'duration', 'outcome', 'trace'].map((h) => el('th', {}, h)))),
@@ -169,15 +168,11 @@ export function mount(view, { go }) {
     axes: [{ scale: 'rate', label: 'req/s' }, { scale: 'ms', label: 'ms', side: 1 }],
   });
 
-  let accept = () => true;
-  function matches(event) {
-    return (!errorsOnly.checked || event.outcome !== 'success') && accept(event);
-  }
+  filterBox.value = store.text;
+  errorsOnly.checked = store.errorsOnly;
   function renderAll() {
     const rows = [];
-    for (let i = store.events.length - 1; i >= 0 && rows.length < ROWS; i--) {
-      if (matches(store.events[i])) rows.push(row(store.events[i], go));
-    }
+    for (let i = store.events.length - 1; i >= 0 && rows.length < ROWS; i--) rows.push(row(store.events[i], go));
     body.replaceChildren(...rows);
     count.textContent = `${store.events.length} events`;
   }
@@ -185,7 +180,7 @@ export function mount(view, { go }) {
   let frame = 0;
   function flush() {
     frame = 0;
-    const rows = pending.filter(matches).reverse().map((event) => row(event, go));
+    const rows = pending.reverse().map((event) => row(event, go));
     pending = [];
     body.prepend(...rows);
     while (body.querySelectorAll('tr.event').length > ROWS) body.lastChild.remove();
@@ -196,22 +191,27 @@ export function mount(view, { go }) {
       status.textContent = change.status;
       status.dataset.status = change.status;
     }
-    if (change.reset) renderAll();
+    if (change.reset) {
+      filterBox.classList.remove('invalid');
+      invalid.textContent = '';
+      renderAll();
+    }
+    if (change.invalid) {
+      filterBox.classList.add('invalid');
+      invalid.textContent = change.invalid;
+    }
     if (change.added) {
       pending.push(change.added);
       frame ||= requestAnimationFrame(flush);
     }
   }
+  let typing = 0;
+  const apply = () => setFilter(filterBox.value.trim(), errorsOnly.checked);
   filterBox.addEventListener('input', () => {
-    try {
-      accept = compileFilter(filterBox.value);
-      filterBox.classList.remove('invalid');
-    } catch {
-      filterBox.classList.add('invalid');
-    }
-    renderAll();
+    clearTimeout(typing);
+    typing = setTimeout(apply, 350);
   });
-  errorsOnly.addEventListener('change', renderAll);
+  errorsOnly.addEventListener('change', apply);
   store.listeners.add(onChange);
   onChange({ status: store.status, reset: true });
   const draw = () => chart.setData(series(store.events));
@@ -220,6 +220,7 @@ export function mount(view, { go }) {
   return () => {
     store.listeners.delete(onChange);
     clearInterval(timer);
+    clearTimeout(typing);
     if (frame) cancelAnimationFrame(frame);
     chart.destroy();
   };

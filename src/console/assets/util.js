@@ -8,7 +8,7 @@ export async function api(path, body) {
     : { method: 'POST', headers: { 'content-type': 'application/json', 'x-canon-console': '1' }, body: JSON.stringify(body) };
   const res = await fetch(path, init);
   const data = await res.json().catch(() => ({ error: `HTTP ${res.status}` }));
-  if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
+  if (!res.ok) throw Object.assign(new Error(data.error ?? `HTTP ${res.status}`), { status: res.status });
   return data;
 }
 
@@ -26,16 +26,6 @@ export function el(tag, attrs = {}, ...children) {
     node.append(child instanceof Node ? child : String(child));
   }
   return node;
-}
-
-/** A value found at a dotted path of an event (`user.id`). */
-export function pick(event, path) {
-  let value = event;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = value[key];
-  }
-  return value;
 }
 
 /** What the unit was: `POST /users/:id`, `consume order.placed`, `job nightly`… */

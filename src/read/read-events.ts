@@ -21,6 +21,8 @@ export interface ReadEventsOptions {
 /** The events of some sources; `stats` fills in as they are read. */
 export interface EventStream extends AsyncIterable<EventRecord> {
   readonly stats: ReadStats;
+  /** The same events in arrays (one per chunk read): no `await` per event on hot loops. */
+  batches(): AsyncIterable<EventRecord[]>;
 }
 
 /**
@@ -34,27 +36,31 @@ export interface EventStream extends AsyncIterable<EventRecord> {
 export function readEvents(sources: string | readonly string[], options: ReadEventsOptions = {}): EventStream {
   const stats = newReadStats();
   const list = typeof sources === 'string' ? [sources] : sources;
-  async function* generate(): AsyncGenerator<EventRecord> {
+  async function* batches(): AsyncGenerator<EventRecord[]> {
     for (const source of await resolveSources(list, options.cwd)) {
       try {
-        for await (const batch of lineBatches(openSource(source, options.stdin))) {
-          for (const line of batch) {
+        for await (const lines of lineBatches(openSource(source, options.stdin))) {
+          const events: EventRecord[] = [];
+          for (const line of lines) {
             if (isBlank(line)) continue;
             stats.lines++;
             const event = parseEventLine(line);
-            if (event) {
-              stats.events++;
-              yield event;
-            } else {
+            if (event) events.push(event);
+            else {
               stats.bad++;
               options.onBadLine?.(line, source);
             }
           }
+          stats.events += events.length;
+          if (events.length > 0) yield events;
         }
       } catch (err) {
         throw readFailure(source, err);
       }
     }
   }
-  return { stats, [Symbol.asyncIterator]: generate };
+  async function* each(): AsyncGenerator<EventRecord> {
+    for await (const events of batches()) yield* events;
+  }
+  return { stats, batches, [Symbol.asyncIterator]: each };
 }

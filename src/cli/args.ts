@@ -29,13 +29,23 @@ export function parseCommand(command: string, argv: string[], options: OptionSpe
   }
 }
 
-/** The value of a string option, or undefined. */
+/**
+ * The value of a string option, or undefined.
+ *
+ * @example
+ * stringOption(parsed, 'where') // 'status_code >= 500'
+ */
 export function stringOption(parsed: Parsed, name: string): string | undefined {
   const value = parsed.values[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A whole number option (`--limit 10`); a usage error naming it otherwise. */
+/**
+ * A whole number option (`--limit 10`); a usage error naming it otherwise.
+ *
+ * @example
+ * integerOption(parsed, 'query', 'limit') // 10
+ */
 export function integerOption(parsed: Parsed, command: string, name: string, min = 0): number | undefined {
   const text = stringOption(parsed, name);
   if (text === undefined) return undefined;
@@ -46,7 +56,12 @@ export function integerOption(parsed: Parsed, command: string, name: string, min
   return value;
 }
 
-/** A number option (`--slow 250`); a usage error naming it otherwise. */
+/**
+ * A number option (`--slow 250`); a usage error naming it otherwise.
+ *
+ * @example
+ * numberOption(parsed, 'pretty', 'slow') // 250
+ */
 export function numberOption(parsed: Parsed, command: string, name: string): number | undefined {
   const text = stringOption(parsed, name);
   if (text === undefined) return undefined;
@@ -57,7 +72,12 @@ export function numberOption(parsed: Parsed, command: string, name: string): num
   return value;
 }
 
-/** A comma-separated list option (`--fields a,b.c`). */
+/**
+ * A comma-separated list option (`--fields a,b.c`).
+ *
+ * @example
+ * listOption(parsed, 'fields') // ['a', 'b.c']
+ */
 export function listOption(parsed: Parsed, name: string): string[] | undefined {
   const text = stringOption(parsed, name);
   if (text === undefined) return undefined;

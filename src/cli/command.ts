@@ -28,7 +28,12 @@ export interface Command {
   run(parsed: Parsed, context: CommandContext): Promise<number>;
 }
 
-/** The inputs of a reading command: its file arguments, or stdin when something is piped in. */
+/**
+ * The inputs of a reading command: its file arguments, or stdin when something is piped in.
+ *
+ * @example
+ * readEvents(inputs(parsed.positionals, 'pretty', process.stdin));
+ */
 export function inputs(positionals: string[], command: string, stdin: NodeJS.ReadStream): string[] {
   if (positionals.length > 0) return positionals;
   if (stdin.isTTY) {
@@ -44,7 +49,12 @@ export const FILTER_OPTIONS: OptionSpec = {
   where: { type: 'string' },
 };
 
-/** The predicate of `--errors` (outcome ≠ success), `--slow MS` and `--where EXPR` together. */
+/**
+ * The predicate of `--errors` (outcome ≠ success), `--slow MS` and `--where EXPR` together.
+ *
+ * @example
+ * const keep = eventFilter(parsed, 'tail'); // undefined when no filter was given
+ */
 export function eventFilter(parsed: Parsed, command: string): ((event: EventRecord) => boolean) | undefined {
   const tests: ((event: EventRecord) => boolean)[] = [];
   if (parsed.values.errors) tests.push((event) => event.outcome !== undefined && event.outcome !== 'success');
@@ -56,7 +66,12 @@ export function eventFilter(parsed: Parsed, command: string): ((event: EventReco
   return (event) => tests.every((test) => test(event));
 }
 
-/** Tells on stderr how many lines were skipped, when some were. */
+/**
+ * Tells on stderr how many lines were skipped, when some were.
+ *
+ * @example
+ * reportSkipped(events.stats); // 'canon: skipped 2 lines (not JSON objects)'
+ */
 export function reportSkipped(skipped: number | ReadStats): void {
   const count = typeof skipped === 'number' ? skipped : skipped.bad;
   if (count > 0) warn(`canon: skipped ${count} line${count === 1 ? '' : 's'} (not JSON objects)`);

@@ -3,7 +3,7 @@
  * How the command fails: exit 0 ok, 1 no match or check failed, 2 usage error, missing
  * dependency or a failure; always one clear line on stderr, never a stack trace.
  */
-import { CanonError, CanonOptionError, ErrorCodes } from '../core/errors.js';
+import { CanonError, CanonOptionError } from '../core/errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_NO_MATCH = 1;
@@ -32,9 +32,4 @@ export function errorLine(error: unknown): string {
   if (err?.code === 'ECONNREFUSED') return `canon: cannot connect to the database (${err.message})`;
   const message = String(err?.message ?? error).split('\n')[0];
   return `canon: ${message}`;
-}
-
-/** Whether `error` is one of the expected, explained failures (as opposed to a bug). */
-export function isMissingDependency(error: unknown): boolean {
-  return error instanceof CanonError && error.code === ErrorCodes.MISSING_DEPENDENCY;
 }

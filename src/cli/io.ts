@@ -60,12 +60,22 @@ export function createOutput(stream: NodeJS.WriteStream = process.stdout): Outpu
   };
 }
 
-/** Whether stdout was closed by its reader (stop producing, exit quietly). */
+/**
+ * Whether stdout was closed by its reader (stop producing, exit quietly).
+ *
+ * @example
+ * if (outputClosed()) return EXIT_OK;
+ */
 export function outputClosed(): boolean {
   return closed;
 }
 
-/** Writes one line to stderr. */
+/**
+ * Writes one line to stderr.
+ *
+ * @example
+ * warn('canon: no rows');
+ */
 export function warn(message: string): void {
   process.stderr.write(`${message}\n`);
 }

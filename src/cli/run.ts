@@ -34,7 +34,12 @@ function version(): string {
   return pkg.version;
 }
 
-/** The text of `canon --help`. */
+/**
+ * The text of `canon --help`.
+ *
+ * @example
+ * process.stdout.write(`${mainHelp()}\n`);
+ */
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return `Usage: canon <command> [options]

@@ -60,7 +60,12 @@ export function renderCsv(columns: string[], rows: Record<string, unknown>[]): s
   return `${lines.join('\n')}\n`;
 }
 
-/** One JSON object per row, one per line. */
+/**
+ * One JSON object per row, one per line.
+ *
+ * @example
+ * renderJsonLines([{ a: 1 }]) // '{"a":1}\n'
+ */
 export function renderJsonLines(rows: Record<string, unknown>[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 }

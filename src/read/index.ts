@@ -30,14 +30,13 @@ export { buildFlows, collectFlows, type EventFlow, type FlowCollector, type Flow
 export { errorRate, flowsMarkdown, type FlowsMarkdownOptions, flowsMermaid, flowTable } from './flows/markdown.js';
 export { compileFilter, type EventFilter } from './expr/index.js';
 export { type Follower, type FollowOptions, followEvents } from './follow.js';
-export { type Database, openDatabase, redactUrl } from './ops/database.js';
+export { type Database, openDatabase } from './ops/database.js';
 export { type DeadOutboxRow, type DeadRowsOptions, deadOutboxRows } from './ops/outbox.js';
 export { type FailedDeliveriesOptions, type FailedDelivery, failedDeliveries } from './ops/webhooks.js';
 export { isBlank, parseEventLine } from './parse.js';
 export { colorsEnabled } from './pretty/colors.js';
 export { formatPretty, type PrettyOptions } from './pretty/format.js';
 export { formatDuration, valueAtPath } from './pretty/values.js';
-export { DUCKDB_PACKAGE } from './query/duckdb.js';
 export { type QueryInput, type QueryResult, queryEvents, querySql } from './query/run.js';
 export type { QueryShorthands } from './query/shorthand.js';
 export { type EventStream, type ReadEventsOptions, readEvents } from './read-events.js';

@@ -6,7 +6,12 @@
  */
 import type { EventRecord } from './types.js';
 
-/** True for an empty line or one of only whitespace (not counted anywhere). */
+/**
+ * True for an empty line or one of only whitespace (not counted anywhere).
+ *
+ * @example
+ * isBlank('  \r') // true
+ */
 export function isBlank(line: string): boolean {
   return line.length === 0 || line.trim().length === 0;
 }

@@ -42,7 +42,7 @@ export async function resolveSources(patterns: readonly string[], cwd = process.
 }
 
 /** Throws `CANON_READ_SOURCE` unless `path` is an existing regular file. */
-export function checkFile(path: string): void {
+function checkFile(path: string): void {
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
@@ -53,7 +53,12 @@ export function checkFile(path: string): void {
   if (!isFile) throw sourceError(`not a file: ${path}`, path);
 }
 
-/** True when `source` is read through gunzip. */
+/**
+ * True when `source` is read through gunzip.
+ *
+ * @example
+ * isGzip('logs/app-2026-12-01.jsonl.gz') // true
+ */
 export function isGzip(source: string): boolean {
   return source.endsWith('.gz');
 }
@@ -73,7 +78,12 @@ export function openSource(source: string, stdin: NodeJS.ReadableStream = proces
   return file.pipe(gunzip) as Readable;
 }
 
-/** Rewrites a stream failure as one clear `CANON_READ_SOURCE` error naming the source. */
+/**
+ * Rewrites a stream failure as one clear `CANON_READ_SOURCE` error naming the source.
+ *
+ * @example
+ * readFailure('a.jsonl.gz', zlibError).message // 'canon: cannot read a.jsonl.gz: unexpected end of file'
+ */
 export function readFailure(source: string, err: unknown): CanonError {
   if (err instanceof CanonError) return err;
   const detail = (err as Error)?.message ?? String(err);

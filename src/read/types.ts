@@ -20,7 +20,12 @@ export interface ReadStats {
 /** Called with every skipped line and where it came from (`'-'` for stdin). */
 export type BadLineHandler = (line: string, source: string) => void;
 
-/** A fresh, zeroed {@link ReadStats}. */
+/**
+ * A fresh, zeroed {@link ReadStats}.
+ *
+ * @example
+ * const stats = newReadStats(); // { lines: 0, events: 0, bad: 0 }
+ */
 export function newReadStats(): ReadStats {
   return { lines: 0, events: 0, bad: 0 };
 }

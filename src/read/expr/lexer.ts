@@ -20,7 +20,12 @@ const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const SEGMENT = /[A-Za-z_][A-Za-z0-9_]*|`[^`]+`/y;
 const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '(', ')', ','];
 
-/** A `CANON_INVALID_EXPRESSION` error quoting where `source` went wrong. */
+/**
+ * A `CANON_INVALID_EXPRESSION` error quoting where `source` went wrong.
+ *
+ * @example
+ * throw expressionError('a = ', 4, 'expected a value', '--where');
+ */
 export function expressionError(source: string, at: number, detail: string, label = 'expression'): CanonError {
   const near = source.slice(at, at + 20);
   const where = at >= source.length ? 'at the end' : `at column ${at + 1} (near "${near}")`;

@@ -6,12 +6,22 @@
  */
 import type { Expr, Literal, Operand } from './parse.js';
 
-/** `"user"."id"` for `['user', 'id']`. */
+/**
+ * A field path as quoted struct access.
+ *
+ * @example
+ * fieldSql(['user', 'id']) // '"user"."id"'
+ */
 export function fieldSql(path: readonly string[]): string {
   return path.map((part) => `"${part.replace(/"/g, '""')}"`).join('.');
 }
 
-/** A literal as SQL. */
+/**
+ * A literal as SQL.
+ *
+ * @example
+ * literalSql("o'brien") // "'o''brien'"
+ */
 export function literalSql(value: Literal): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';

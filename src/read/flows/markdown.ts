@@ -13,7 +13,12 @@ function label(text: string): string {
   return text.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
-/** `12.5%`, `0%`, `100%`. */
+/**
+ * The share of an edge's units that failed: `12.5%`, `0%`, `100%`.
+ *
+ * @example
+ * errorRate({ name: 'billing', kind: 'message', count: 8, errors: 1 }) // '12.5%'
+ */
 export function errorRate(edge: FlowEdge): string {
   if (edge.errors === 0) return '0%';
   const rate = (edge.errors / edge.count) * 100;

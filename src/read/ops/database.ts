@@ -16,11 +16,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** `postgres://user:***@host/db`: a URL safe to print. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
-}
-
 /**
  * Connects to `url` (nothing is sent until the first query).
  *

@@ -70,7 +70,12 @@ export function unitName(event: EventRecord): string {
   return textAt(objectAt(event, 'job'), 'name') ?? textAt(event, 'name') ?? type ?? '';
 }
 
-/** The status code shown for `event`: its HTTP status, or a webhook attempt's response status. */
+/**
+ * The status code shown for `event`: its HTTP status, or a webhook attempt's response status.
+ *
+ * @example
+ * unitStatus({ kind: 'webhook', webhook: { response_status: 503 } }) // 503
+ */
 export function unitStatus(event: EventRecord): number | undefined {
   return numberAt(event, 'status_code') ?? numberAt(objectAt(event, 'webhook'), 'response_status');
 }

@@ -5,26 +5,46 @@
  */
 import type { EventRecord } from '../types.js';
 
-/** The object at `key`, or undefined when it is not a plain object. */
+/**
+ * The object at `key`, or undefined when it is not a plain object.
+ *
+ * @example
+ * objectAt({ user: { id: 1 } }, 'user') // { id: 1 }
+ */
 export function objectAt(event: EventRecord | undefined, key: string): EventRecord | undefined {
   const value = event?.[key];
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as EventRecord) : undefined;
 }
 
-/** The string at `key` (numbers are spelled out), or undefined. */
+/**
+ * The string at `key` (numbers are spelled out), or undefined.
+ *
+ * @example
+ * textAt({ status_code: 200 }, 'status_code') // '200'
+ */
 export function textAt(event: EventRecord | undefined, key: string): string | undefined {
   const value = event?.[key];
   if (typeof value === 'string') return value === '' ? undefined : value;
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 }
 
-/** The finite number at `key`, or undefined. */
+/**
+ * The finite number at `key`, or undefined.
+ *
+ * @example
+ * numberAt({ duration_ms: '5' }, 'duration_ms') // undefined
+ */
 export function numberAt(event: EventRecord | undefined, key: string): number | undefined {
   const value = event?.[key];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** The value at a dotted `path` (`'user.id'`), or undefined. */
+/**
+ * The value at a dotted `path` (`'user.id'`), or undefined.
+ *
+ * @example
+ * valueAtPath({ user: { id: 'u_1' } }, 'user.id') // 'u_1'
+ */
 export function valueAtPath(event: EventRecord, path: string): unknown {
   let node: unknown = event;
   let start = 0;
@@ -38,12 +58,22 @@ export function valueAtPath(event: EventRecord, path: string): unknown {
   return node;
 }
 
-/** Cuts `text` to `max` characters, marking the cut with `…`. */
+/**
+ * Cuts `text` to `max` characters, marking the cut with `…`.
+ *
+ * @example
+ * cut('abcdef', 4) // 'abc…'
+ */
 export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
 }
 
-/** `12.3ms`, `1.24s`, `2m05s`: a duration for people. */
+/**
+ * `12.3ms`, `1.24s`, `2m05s`: a duration for people.
+ *
+ * @example
+ * formatDuration(1240) // '1.24s'
+ */
 export function formatDuration(ms: number): string {
   if (ms < 1) return `${ms.toFixed(2)}ms`;
   if (ms < 100) return `${ms.toFixed(1)}ms`;
@@ -60,7 +90,12 @@ function itemText(item: unknown): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-/** A value as shown after `key=`: strings bare unless they hold spaces or quotes, objects as JSON, cut. */
+/**
+ * A value as shown after `key=`: strings bare unless they hold spaces or quotes, objects as JSON, cut.
+ *
+ * @example
+ * showValue('two words', 40) // '"two words"'
+ */
 export function showValue(value: unknown, max: number): string {
   if (typeof value === 'string') return cut(/[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value, max);
   if (Array.isArray(value)) {

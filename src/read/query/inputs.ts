@@ -87,10 +87,10 @@ export async function prepareInputs(input: {
   let bytes = 0;
   try {
     const add = (written: Spooled) => {
-      if (written.kept === 0) return scans.push(Promise.resolve(written.bad)); // DuckDB refuses an empty file
+      scans.push(Promise.resolve(written.bad));
+      if (written.kept === 0) return; // DuckDB refuses an empty file
       files.push(written.path);
       spooled.add(written.path);
-      scans.push(Promise.resolve(written.bad));
     };
     if (input.lines !== undefined) add(await spool(await tempDir(), 'lines', input.lines));
     for (const source of await resolveSources(input.files ?? [])) {

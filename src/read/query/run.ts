@@ -48,7 +48,12 @@ function queryFailure(err: unknown, sql: string): CanonError {
   return new CanonError(ErrorCodes.QUERY_FAILED, `canon: query failed: ${message}`, { sql }, { cause: err });
 }
 
-/** Builds the SQL of `input`: its raw `sql`, or its shorthands (default: every event). */
+/**
+ * Builds the SQL of `input`: its raw `sql`, or its shorthands (default: every event).
+ *
+ * @example
+ * querySql({ where: 'status_code >= 500' }) // 'SELECT * FROM events WHERE ("status_code" >= 500)'
+ */
 export function querySql(input: QueryInput): string {
   const shorthand = SHORTHANDS.some((key) => input[key] !== undefined);
   if (input.sql !== undefined) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { CLI, canon } from './run.js';
+import { CLI, canon, root } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'canon-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +33,12 @@ describe('canon', () => {
     const sub = await canon(['query', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--group-by');
+  });
+
+  it('runs as npx canon from the project (the "bin" of package.json)', () => {
+    const result = spawnSync('npx', ['--no-install', 'canon', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: canon <command> \[options\]/);
   });
 
   it('answers a wrong command, option or value with one line and exit 2', async () => {

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canon, root } from './run.js';
+import { CLI, canon, root } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'canon-cli-query-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +34,12 @@ describe('canon query', () => {
     expect(table.stdout).toBe(['user.plan  route  count', '─────────  ─────  ─────', 'pro        /a         2', 'pro        /b         1', ''].join('\n'));
     const csv = await canon(['query', file, '--select', 'route,note', '--where', 'note is not null', '--csv']);
     expect(csv.stdout).toBe('route,note\n/a,"a, ""quoted"" note"\n');
+  });
+
+  it('prints an aligned table by default on a terminal (a real pseudo-terminal)', () => {
+    const command = [process.execPath, CLI, 'query', file, '--group-by', 'route'].map((arg) => `'${arg}'`).join(' ');
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(result.stdout.replace(/\r\n/g, '\n')).toContain('route  count\n─────  ─────\n/a         3\n/b         1\n');
   });
 
   it('runs --sql from standard input, and exits 1 with "no rows" when nothing matches', async () => {

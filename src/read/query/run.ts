@@ -6,8 +6,9 @@
  * DuckDB reads a line that is not a JSON object as a row of NULLs: the view leaves out
  * rows without a `kind` (every event Canon writes has one), and those lines are counted
  * in `skipped`. Types are inferred from the whole input up to 32 MiB, from a sample of
- * it beyond that.
+ * it beyond that. DuckDB gets all cores but one; the bad-line count runs on that one.
  */
+import { availableParallelism } from 'node:os';
 import { CanonError, ErrorCodes } from '../../core/errors.js';
 import { type DuckDB, loadDuckDB, plainValue } from './duckdb.js';
 import { prepareInputs } from './inputs.js';
@@ -104,7 +105,9 @@ export async function queryEvents(input: QueryInput): Promise<QueryResult> {
   const sql = querySql(input);
   const duckdb = await loadDuckDB();
   const inputs = await prepareInputs(input);
-  const instance = await duckdb.DuckDBInstance.create(':memory:');
+  // one core is left to the scan that counts bad lines beside DuckDB
+  const threads = String(Math.max(1, availableParallelism() - 1));
+  const instance = await duckdb.DuckDBInstance.create(':memory:', { threads });
   const connection = await instance.connect();
   try {
     let reader: Awaited<ReturnType<typeof run>>;

@@ -3,8 +3,9 @@
  * The read side shared by the `canon` command and the console: it reads the JSON lines
  * Canon writes (never live objects) and turns them into what people look at.
  *
- * - Reading: `readEvents(sources)` (files, globs, `.gz`, `-` for stdin; lines that are
- *   not JSON objects skipped and counted in `stats.bad`), `followEvents(paths, onEvent)`
+ * - Reading: `readEvents(sources)` (files, globs, `.gz`, `-` for stdin; an async iterable
+ *   of events, `.batches()` for arrays of them; lines that are not JSON objects skipped and
+ *   counted in `stats.bad`), `followEvents(paths, onEvent, { lines })` → `{ stop(), stats }`
  *   (`tail -F`: follows growth, rotation and truncation), `parseEventLine(line)`.
  * - Pretty: `formatPretty(event, { colors, fields })`, `colorsEnabled(stream)`.
  * - Filters: `compileFilter('status_code >= 500 and user.id = "u_1"')` → `{ test(event), sql }`,

@@ -16,4 +16,9 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
+  {
+    // the console page's own scripts run in the browser (src/console/assets)
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', location: 'readonly', addEventListener: 'readonly', Node: 'readonly', EventSource: 'readonly', ResizeObserver: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly', uPlot: 'readonly' } },
+  },
 );

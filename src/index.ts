@@ -26,6 +26,7 @@ export { type DynamicSampleOptions, type DynamicSampler, dynamicSample } from '.
 export type { SampleConfig, SampleFn, SampleRate } from './sample/index.js';
 export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
 export { type MemorySink, memorySink, type RecordedEvent } from './sinks/memory/index.js';
+export { type PrettySinkOptions, prettySink } from './sinks/pretty/index.js';
 export { type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, otlpSink } from './sinks/otlp/index.js';
 export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout/index.js';
 export type { SchemaError } from './validate/index.js';

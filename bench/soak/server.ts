@@ -1,6 +1,6 @@
 /**
  * The soak target: the checkout demo (examples/checkout: Express + PGlite orders +
- * outbox relay) behind one node:http server that also serves an SSE stream
+ * outbox relay, webhooks to the demo's local receiver, the console mounted) behind one node:http server that also serves an SSE stream
  * (`/soak/stream`, canon/sse) fed by a Redis Streams consumer (canon/consumer), to which
  * this process publishes a message every 100 ms. Every SOAK_SAMPLE_MS it samples memory
  * (after a GC), event-loop delay, active handles, timers and listeners, and sends the
@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCheckoutApp } from '../../examples/checkout/app.js';
 import { openOrders } from '../../examples/checkout/orders.js';
+import { startReceiver } from '../../examples/checkout/receiver.js';
+import { createConsole } from '../../src/console/index.js';
 import { createCanon, type Sink } from '../../src/index.js';
 import { createSseHub } from '../../src/sse/index.js';
 import { startBroker } from './broker.js';
@@ -24,8 +26,13 @@ const countingSink: Sink = {
   },
 };
 const canon = createCanon({ service: 'checkout-soak', sinks: [countingSink], handleExit: false });
-const orders = await openOrders(canon);
-const app = createCheckoutApp(canon, orders);
+const receiver = await startReceiver();
+const orders = await openOrders(canon, receiver.url);
+receiver.secrets.set('/hooks/crm', orders.endpoints.crm.secret);
+receiver.secrets.set('/hooks/analytics', orders.endpoints.analytics.secret);
+receiver.recover(); // the demo's analytics receiver starts down; the soak wants steady deliveries
+const consolePage = createConsole({ canon, outbox: orders.outbox, webhooks: orders.webhooks, consumers: [orders.fulfilment] });
+const app = createCheckoutApp(canon, orders, consolePage);
 const hub = createSseHub({ canon, heartbeatMs: 1_000 });
 const broker = await startBroker(canon, (n) => hub.publish('orders', { event: 'tick', data: { n } }));
 

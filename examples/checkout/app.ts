@@ -1,9 +1,11 @@
 /**
  * The checkout service of the demo: an Express app with a cart and a payment step that
- * is sometimes slow and sometimes fails, instrumented with Canon. Each request prints
- * one wide event (JSON line) on stdout; a paid checkout stores its order with an
- * `order.placed` event in the outbox (see orders.ts).
+ * is sometimes slow and sometimes fails, instrumented with Canon. Each request is one
+ * wide event (pretty on a terminal, JSON lines when piped); a paid checkout stores its
+ * order with an `order.placed` event in the outbox (see orders.ts); buyers can follow
+ * their orders live over SSE. The Canon console is mounted at `/_canon/`.
  */
+import type { RequestHandler } from 'express';
 import express from 'express';
 import { canonExpress, canonExpressError } from '../../src/frameworks/express/index.js';
 import { type Canon, getWideEvent } from '../../src/index.js';
@@ -23,10 +25,12 @@ const USERS: Record<string, { plan: string; email: string }> = {
   u_cy: { plan: 'pro', email: 'cy@example.com' },
 };
 
-/** Builds the Express app; `carts` lives in memory for the demo. */
-export function createCheckoutApp(canon: Canon, orders: Orders): express.Express {
+/** Builds the Express app (`consolePage`: `createConsole(...)`); `carts` lives in memory for the demo. */
+export function createCheckoutApp(canon: Canon, orders: Orders, consolePage: RequestHandler): express.Express {
   const carts = new Map<string, CartItem[]>();
   const app = express();
+  // The console first: its own page and API calls are not the app's traffic.
+  app.use('/_canon', consolePage);
   app.use(canonExpress(canon));
   app.use(express.json());
 
@@ -56,6 +60,11 @@ export function createCheckoutApp(canon: Canon, orders: Orders): express.Express
     const cart = carts.get(req.params.userId) ?? [];
     req.canon.enrich({ cart: summarize(cart) });
     res.json(cart);
+  });
+
+  // The buyer's live order updates (order.fulfilled) as server-sent events.
+  app.get('/users/:userId/orders/stream', (req, res) => {
+    orders.hub.connect(req, res, { channels: ['orders'], userId: req.params.userId });
   });
 
   app.post('/users/:userId/checkout', async (req, res) => {

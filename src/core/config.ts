@@ -8,7 +8,9 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type AuditConfig, type ResolvedAudit, resolveAuditConfig } from '../audit/options.js';
 import { createRedactor, type RedactConfig, type Redactor } from '../redact/index.js';
 import { createSampler, type SampleConfig, type Sampler } from '../sample/index.js';
+import { prettySink } from '../sinks/pretty/index.js';
 import { stdoutSink } from '../sinks/stdout/index.js';
+import { isatty } from 'node:tty';
 import { createValidator, type Validator } from '../validate/index.js';
 import { describe, invalidOption } from './errors.js';
 import type { FinalizedEvent } from './emitted.js';
@@ -78,8 +80,14 @@ export interface CanonConfig {
   /** `'annotate'` (default): emit with `schema_errors`; `'drop'`: count and drop. */
   onInvalid?: 'annotate' | 'drop';
   sample?: SampleConfig;
-  /** Default `[stdoutSink()]`. */
+  /** Default `[stdoutSink()]`, or `[prettySink()]` when `pretty` says so. */
   sinks?: Sink[];
+  /**
+   * The default sink's format: `'auto'` (default) uses `prettySink()` when stdout is a TTY
+   * and `NODE_ENV` is not `production`, else `stdoutSink()` (JSON lines); `true`/`false`
+   * force it. Explicit `sinks` are kept as given.
+   */
+  pretty?: 'auto' | boolean;
   plugins?: CanonPlugin[];
   /** Flush sinks on exit, SIGTERM and SIGINT (default true). */
   handleExit?: boolean;
@@ -123,6 +131,7 @@ const KNOWN = new Set([
   'includeStack',
   'limits',
   'audit',
+  'pretty',
 ]);
 
 function optionalString(value: unknown, option: string): string | undefined {
@@ -171,6 +180,12 @@ function envFields(): Fields {
   return fields;
 }
 
+/** The default sink: pretty on a terminal outside production (`pretty: 'auto'`), else JSON lines. */
+function defaultSink(pretty: CanonConfig['pretty']): Sink {
+  const usePretty = pretty === 'auto' || pretty === undefined ? isatty(1) && process.env.NODE_ENV !== 'production' : pretty;
+  return usePretty ? prettySink() : stdoutSink();
+}
+
 /**
  * The static fields, read once: env fields, then `fields` copied so that every event can
  * copy them again safely (cycles, depth and unreadable values marked, see `copyTree`).
@@ -198,6 +213,10 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
   if (onInvalid !== 'annotate' && onInvalid !== 'drop') {
     throw invalidOption('onInvalid', `expected 'annotate' or 'drop', got ${describe(onInvalid)}`);
   }
+  const pretty: unknown = config.pretty;
+  if (pretty !== undefined && pretty !== 'auto' && typeof pretty !== 'boolean') {
+    throw invalidOption('pretty', `expected 'auto', true or false, got ${describe(pretty)}`);
+  }
   const handleExit = booleanOption(config.handleExit, 'handleExit', true);
   const includeStack = booleanOption(config.includeStack, 'includeStack', false);
   if (config.sample !== undefined && typeof config.sample !== 'function' && !isPlainObject(config.sample)) {
@@ -217,7 +236,7 @@ export function resolveConfig(config: CanonConfig = {}): ResolvedConfig {
     validate: createValidator(config.schema),
     dropInvalid: onInvalid === 'drop',
     sample: createSampler(config.sample),
-    sinks: config.sinks === undefined ? [stdoutSink()] : checkSinks(config.sinks),
+    sinks: config.sinks === undefined ? [defaultSink(config.pretty)] : checkSinks(config.sinks),
     plugins: config.plugins === undefined ? [] : checkPlugins(config.plugins),
     handleExit,
     includeStack,

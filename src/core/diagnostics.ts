@@ -16,7 +16,6 @@ export const lateWriteChannel = diagnostics_channel.channel('canon:late-write');
 export const sinkErrorChannel = diagnostics_channel.channel('canon:sink-error');
 /** `{ request_id, reason, error? }` when an event is lost to an internal failure. */
 export const droppedChannel = diagnostics_channel.channel('canon:dropped');
-
 /**
  * `{ event, line, canon }` for every event written to the sinks (audit records too):
  * `event` the object the sinks got, `line` its JSON text, `canon` the instance.

@@ -55,6 +55,14 @@ export const ErrorCodes = {
   INVALID_AUDIT: 'CANON_INVALID_AUDIT',
   /** `audit(record)` from `canon/audit` ran with no Canon instance to write through. */
   AUDIT_NO_INSTANCE: 'CANON_AUDIT_NO_INSTANCE',
+  /** An optional peer dependency a feature needs is not installed; the message says what to install. */
+  MISSING_DEPENDENCY: 'CANON_MISSING_DEPENDENCY',
+  /** A file or glob given to the read side (`canon` command, console) cannot be found or read. */
+  READ_SOURCE: 'CANON_READ_SOURCE',
+  /** A `--where`/`--group-by`/`--agg`/`--order-by` expression does not parse; the message says where. */
+  INVALID_EXPRESSION: 'CANON_INVALID_EXPRESSION',
+  /** DuckDB refused or failed a query over the events (unknown field, SQL error). */
+  QUERY_FAILED: 'CANON_QUERY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

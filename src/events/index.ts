@@ -14,6 +14,7 @@
 export { CanonError } from '../core/errors.js';
 export { EventBus, type EventHandler, type HandlerResult } from './bus.js';
 export { type EventCatalogOptions, eventCatalog } from './catalog.js';
+export type { EventFlow, FlowEdge, FlowMap } from '../read/flows/collect.js';
 export {
   type CloudEventMessage,
   type CloudEventObject,

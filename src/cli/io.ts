@@ -1,0 +1,81 @@
+/**
+ * @module canon/cli/io
+ * The command's output: a buffered writer on stdout that respects backpressure (so
+ * `canon pretty` keeps up with a fast producer without holding everything in memory),
+ * messages on stderr, and what the terminal is (TTY, width, colours).
+ */
+import { once } from 'node:events';
+import { colorsEnabled } from '../read/pretty/colors.js';
+
+const FLUSH_AT = 1 << 16;
+
+export interface Output {
+  /** Appends `text` (pushed out every 64 KiB); await it to respect backpressure. */
+  write(text: string): Promise<void> | void;
+  /** Writes what is buffered and waits until the stream took it. */
+  flush(): Promise<void>;
+  readonly isTTY: boolean;
+  readonly colors: boolean;
+  readonly columns: number;
+}
+
+/** True once stdout's reader has gone (`canon pretty | head`). */
+let closed = false;
+
+/**
+ * The buffered writer over `stream` (default stdout).
+ *
+ * @example
+ * const out = createOutput();
+ * await out.write('hello\n');
+ * await out.flush();
+ */
+export function createOutput(stream: NodeJS.WriteStream = process.stdout): Output {
+  let pending = '';
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') closed = true;
+  });
+  async function push(): Promise<void> {
+    if (pending === '' || closed) return;
+    const text = pending;
+    pending = '';
+    try {
+      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      closed = true;
+    }
+  }
+  return {
+    write(text) {
+      pending += text;
+      if (pending.length >= FLUSH_AT) return push();
+    },
+    async flush() {
+      await push();
+    },
+    isTTY: stream.isTTY === true,
+    colors: colorsEnabled(stream),
+    columns: stream.columns || Number(process.env.COLUMNS) || 100,
+  };
+}
+
+/**
+ * Whether stdout was closed by its reader (stop producing, exit quietly).
+ *
+ * @example
+ * if (outputClosed()) return EXIT_OK;
+ */
+export function outputClosed(): boolean {
+  return closed;
+}
+
+/**
+ * Writes one line to stderr.
+ *
+ * @example
+ * warn('canon: no rows');
+ */
+export function warn(message: string): void {
+  process.stderr.write(`${message}\n`);
+}

@@ -1,0 +1,91 @@
+/**
+ * @module canon/read/sources
+ * Where events are read from: files, globs (`'logs/*.jsonl.gz'`, expanded with
+ * tinyglobby, sorted), gzip files (by their `.gz` name) and standard input (`-`).
+ * A literal path that does not exist and a glob that matches nothing are errors
+ * (`CANON_READ_SOURCE`) naming it.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { CanonError, ErrorCodes } from '../core/errors.js';
+
+/** The name standard input goes by among sources. */
+export const STDIN = '-';
+
+function sourceError(message: string, source: string, cause?: unknown): CanonError {
+  return new CanonError(ErrorCodes.READ_SOURCE, `canon: ${message}`, { source }, { cause });
+}
+
+/**
+ * Expands globs and checks that every literal path is a readable file. Keeps the order
+ * given (each glob's matches sorted); `-` passes through.
+ *
+ * @example
+ * await resolveSources(['logs/*.jsonl', '-']) // ['logs/a.jsonl', 'logs/b.jsonl', '-']
+ */
+export async function resolveSources(patterns: readonly string[], cwd = process.cwd()): Promise<string[]> {
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    if (pattern === STDIN) out.push(pattern);
+    else if (isDynamicPattern(pattern)) {
+      const matches = await glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+      if (matches.length === 0) throw sourceError(`no file matches ${pattern}`, pattern);
+      out.push(...matches.sort());
+    } else {
+      checkFile(pattern);
+      out.push(pattern);
+    }
+  }
+  return out;
+}
+
+/** Throws `CANON_READ_SOURCE` unless `path` is an existing regular file. */
+function checkFile(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw sourceError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code})`, path, err);
+  }
+  if (!isFile) throw sourceError(`not a file: ${path}`, path);
+}
+
+/**
+ * True when `source` is read through gunzip.
+ *
+ * @example
+ * isGzip('logs/app-2026-12-01.jsonl.gz') // true
+ */
+export function isGzip(source: string): boolean {
+  return source.endsWith('.gz');
+}
+
+/**
+ * Opens one source as a byte stream (gunzipped for `.gz`, `stdin` for `-`).
+ *
+ * @example
+ * for await (const chunk of openSource('events.jsonl.gz')) ...
+ */
+export function openSource(source: string, stdin: NodeJS.ReadableStream = process.stdin): AsyncIterable<Buffer> {
+  if (source === STDIN) return stdin as AsyncIterable<Buffer>;
+  const file = createReadStream(source, { highWaterMark: 1 << 20 });
+  if (!isGzip(source)) return file;
+  const gunzip = createGunzip();
+  file.on('error', (err) => gunzip.destroy(err));
+  return file.pipe(gunzip) as Readable;
+}
+
+/**
+ * Rewrites a stream failure as one clear `CANON_READ_SOURCE` error naming the source.
+ *
+ * @example
+ * readFailure('a.jsonl.gz', zlibError).message // 'canon: cannot read a.jsonl.gz: unexpected end of file'
+ */
+export function readFailure(source: string, err: unknown): CanonError {
+  if (err instanceof CanonError) return err;
+  const detail = (err as Error)?.message ?? String(err);
+  return sourceError(`cannot read ${source === STDIN ? 'standard input' : source}: ${detail}`, source, err);
+}

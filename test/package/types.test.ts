@@ -20,6 +20,7 @@ describe('published type declarations', () => {
       `${imports.join('\n')}\nexport const modules = [${subpaths.map((_, i) => `m${i}`).join(', ')}];\n`,
     );
     execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { cwd: root });
+    execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.browser.build.json`], { cwd: root });
     let output = '';
     try {
       execFileSync(process.execPath, [tsc, '-p', `${consumer}tsconfig.json`], { cwd: root, encoding: 'utf8' });

@@ -11,7 +11,7 @@ import { check, inRange, safely } from './options.js';
 
 /** One received event; `data` is the parsed JSON, or the text when it is not JSON. */
 export interface StreamEvent<T = unknown> {
-  /** The event's `id:` (empty when the server sent none). */
+  /** The event's `id:`; empty when the server sent none. */
   id: string;
   /** The event's name (`event:`), `'message'` when unnamed. */
   event: string;
@@ -122,27 +122,32 @@ export function createEventStream<T = unknown>(url: string, options: EventStream
     safely(options.onStatus, next);
   }
 
-  /** True when `id` is new; remembers it (a bounded set, oldest forgotten first). */
-  function fresh(id: string): boolean {
-    if (id === '' || id === connectionId) return true; // an event without its own id
+  /**
+   * The event's own id, `''` for an event sent without one (EventSource repeats the last
+   * id on those), or undefined for an id already delivered. Remembers the ids it returns
+   * (a bounded set, oldest forgotten first).
+   */
+  function ownId(id: string): string | undefined {
+    if (id === '' || id === connectionId) return '';
     connectionId = id;
-    if (seen.has(id)) return false;
+    if (seen.has(id)) return undefined;
     lastEventId = id;
     seen.add(id);
     if (seen.size > REMEMBERED_IDS) seen.delete(seen.values().next().value!);
-    return true;
+    return id;
   }
 
   function receive(message: Event): void {
-    const { lastEventId: id, type, data } = message as MessageEvent<string>;
+    const { lastEventId: received, type, data } = message as MessageEvent<string>;
     attempt = 0;
-    if (fresh(id)) safely(options.onEvent, { id, event: type, data: parse(data) as T });
+    const id = ownId(received);
+    if (id !== undefined) safely(options.onEvent, { id, event: type, data: parse(data) as T });
   }
 
   function reset(message: Event): void {
-    const { lastEventId: id, data } = message as MessageEvent<string>;
+    const { lastEventId: received, data } = message as MessageEvent<string>;
     attempt = 0;
-    fresh(id);
+    const id = ownId(received) ?? received;
     safely(options.onReset, { id, event: 'reset', data: parse(data) as StreamReset });
   }
 

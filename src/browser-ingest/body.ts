@@ -16,6 +16,21 @@ export type BodyResult =
   /** The client went away before the end. */
   | { kind: 'gone' };
 
+/** A body an earlier parser read, held to the same limit. */
+function readEarlier(body: unknown, limit: number): BodyResult {
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (Buffer.isBuffer(body)) text = body.toString('utf8');
+  let size: number;
+  try {
+    size = Buffer.byteLength(text ?? JSON.stringify(body) ?? '');
+  } catch {
+    return { kind: 'parsed', value: undefined }; // not JSON-encodable: malformed
+  }
+  if (size > limit) return { kind: 'too_large' };
+  return text === undefined ? { kind: 'parsed', value: body } : { kind: 'text', text };
+}
+
 /**
  * @internal Reads `req`'s body as UTF-8 text, at most `limit` bytes.
  *
@@ -25,11 +40,7 @@ export type BodyResult =
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const earlier = (req as { body?: unknown }).body;
-  if (earlier !== undefined && req.readableEnded) {
-    if (typeof earlier === 'string') return Promise.resolve({ kind: 'text', text: earlier });
-    if (Buffer.isBuffer(earlier)) return Promise.resolve({ kind: 'text', text: earlier.toString('utf8') });
-    return Promise.resolve({ kind: 'parsed', value: earlier });
-  }
+  if (earlier !== undefined && req.readableEnded) return Promise.resolve(readEarlier(earlier, limit));
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.resolve({ kind: 'too_large' });
   return new Promise((resolve) => {

@@ -154,9 +154,11 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   });
   let closed = false;
 
-  function record(partial: Described, fields?: unknown): void {
+  /** Queues the record `describe` makes; whatever fails on the way (a value that cannot be read) is dropped. */
+  function record(describe: () => Described, fields?: unknown): void {
     try {
       if (!sampled || closed) return;
+      const partial = describe();
       const all = { ...pageFields };
       cleanFields(all, fields);
       const full = { ...partial, timestamp: Date.now(), url: location.origin + location.pathname, trace_id: traceId } as BrowserRecord;
@@ -169,9 +171,11 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   }
 
   const logAt = (level: 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) =>
-    record({ type: 'log', level, message: clip(String(message), 1000) }, fields);
-  const onError = (event: ErrorEvent): void => record({ type: 'error', error: describeError(event.error, event.error ? undefined : event.message) });
-  const onRejection = (event: PromiseRejectionEvent): void => record({ type: 'rejection', error: describeError(event.reason) });
+    record(() => ({ type: 'log', level, message: clip(String(message), 1000) }), fields);
+  const onError = (event: ErrorEvent): void =>
+    record(() => ({ type: 'error', error: describeError(event.error, event.error ? undefined : event.message) }));
+  const onRejection = (event: PromiseRejectionEvent): void =>
+    record(() => ({ type: 'rejection', error: describeError(event.reason) }));
   const onHidden = (): void => {
     if (document.visibilityState === 'hidden') sender.beacon();
   };
@@ -181,10 +185,10 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
       if (!nav) return;
       const { type, responseStart, domContentLoadedEventEnd, loadEventEnd, transferSize } = nav;
       const ms = (value: number) => Math.round(value * 10) / 10;
-      record({
+      record(() => ({
         type: 'navigation',
         navigation: { type, ttfb_ms: ms(responseStart), dom_content_loaded_ms: ms(domContentLoadedEventEnd), load_ms: ms(loadEventEnd), transfer_size: transferSize },
-      });
+      }));
     });
   }
 
@@ -195,19 +199,19 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (options.navigation && document.readyState === 'complete') onLoaded();
   else if (options.navigation) addEventListener('load', onLoaded, { once: true });
   const restore = options.propagateTo?.length
-    ? propagate(options.propagateTo, traceId, sampled ? '01' : '00', endpoint, (call) => record(call))
+    ? propagate(options.propagateTo, traceId, sampled ? '01' : '00', endpoint, (call) => record(() => call))
     : undefined;
 
   const telemetry: Telemetry = {
     traceId,
     sampled,
     log: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
-    captureError: (error, fields) => record({ type: 'error', handled: true, error: describeError(error) }, fields),
+    captureError: (error, fields) => record(() => ({ type: 'error', handled: true, error: describeError(error) }), fields),
     vital: (metric) =>
-      record({
+      record(() => ({
         type: 'vital',
-        vital: { name: String(metric?.name), value: Number(metric?.value), rating: metric?.rating, id: metric?.id, navigation_type: metric?.navigationType },
-      }),
+        vital: { name: String(metric.name), value: Number(metric.value), rating: metric.rating, id: metric.id, navigation_type: metric.navigationType },
+      })),
     set(name, value) {
       if (value === undefined) delete pageFields[name];
       else cleanFields(pageFields, { [name]: value });

@@ -5,6 +5,7 @@
  * `429`, sampling, Web Vitals, and nothing thrown into the page.
  */
 import http from 'node:http';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserIngest } from '../../src/browser-ingest/index.js';
 import { canonNode } from '../../src/frameworks/node/index.js';
@@ -31,7 +32,7 @@ const ingest = browserIngest(canon, { origins: '*', fields: ['user.id', 'cart_it
 const limited = browserIngest(canon, { origins: '*', rateLimit: { max: 1, windowMs: 1000 } });
 
 const browserEvents = (service: string) => events.filter((e) => e.kind === 'browser' && e.browser.service === service);
-const global = (page: { evaluate: Function }, name: string) => page.evaluate((key: string) => (globalThis as any)[key], name);
+const global = (page: Page, name: string) => page.evaluate((key: string) => (globalThis as any)[key], name);
 
 beforeAll(async () => {
   browser = await launchChromium();

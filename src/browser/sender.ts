@@ -149,7 +149,13 @@ export function createSender(options: SenderOptions): Sender {
     },
     beacon() {
       for (let batch = take(); batch; batch = take()) {
-        if (navigator.sendBeacon?.(endpoint, batch[0])) sent += batch[1].length;
+        let queued = false;
+        try {
+          queued = navigator.sendBeacon(endpoint, batch[0]);
+        } catch {
+          // no sendBeacon here, or it refused the URL: a keepalive fetch may still go
+        }
+        if (queued) sent += batch[1].length;
         else {
           queue.unshift(...batch[1]); // over the beacon quota: a keepalive fetch may still go
           pausedUntil = 0;

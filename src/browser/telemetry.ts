@@ -5,6 +5,7 @@
  * `kind: 'browser'` wide event. Nothing here throws into the page once it is running:
  * every handler catches its own failures.
  */
+import { cleanFields, clip, describeError } from './describe.js';
 import { check, inRange } from './options.js';
 import { propagate } from './propagation.js';
 import { parseTraceparent, randomHex } from './ids.js';
@@ -73,34 +74,7 @@ export interface Telemetry {
 /** A record as the page describes it; `timestamp`, `url` and the trace are added when it is queued. */
 type Described = BrowserRecord extends infer R ? (R extends BrowserRecord ? Omit<R, 'timestamp' | 'url'> : never) : never;
 
-const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text);
 let active: Telemetry | undefined;
-
-/** Keeps at most 30 fields with a primitive value; strings cut at 500 characters. */
-function cleanFields(target: Record<string, FieldValue>, fields: unknown): void {
-  if (typeof fields !== 'object' || fields === null) return;
-  for (const [name, value] of Object.entries(fields)) {
-    if (Object.keys(target).length >= 30 && !(name in target)) break;
-    if (typeof value === 'string') target[clip(name, 100)] = clip(value, 500);
-    else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-      target[clip(name, 100)] = value;
-    }
-  }
-}
-
-function describeError(value: unknown, message?: string): { type: string; message: string; stack?: string } {
-  if (value instanceof Error) {
-    const { name, message: text, stack } = value;
-    return { type: clip(String(name || 'Error'), 100), message: clip(String(text), 1000), ...(stack ? { stack: clip(stack, 4000) } : {}) };
-  }
-  let text = '';
-  try {
-    text = message ?? (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
-  } catch {
-    // a value that cannot even be printed
-  }
-  return { type: message === undefined ? (value === null ? 'null' : typeof value) : 'Error', message: clip(text, 1000) };
-}
 
 function checkOptions(options: TelemetryOptions): void {
   check(typeof options === 'object' && options !== null, 'options', 'an object', options);

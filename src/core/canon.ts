@@ -23,6 +23,11 @@ export interface UnitInit {
   requestId?: string;
   traceId?: string;
   parentSpanId?: string;
+  /**
+   * The unit's own span id when the caller has one already (canon/browser-ingest: the span
+   * a page sent in a traced call's `traceparent`). Default: a new one.
+   */
+  spanId?: string;
   /** W3C trace flags of the incoming `traceparent` or the parent unit (default `'01'`). */
   traceFlags?: string;
   /** The validated W3C `tracestate` of the incoming trace (only with `traceId`). */
@@ -169,7 +174,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     const requestId = init.requestId ?? uuidv7();
     const ids = idsFromPlugins?.(init);
     const traceId = ids?.traceId ?? init.traceId ?? newTraceId();
-    const spanId = ids?.spanId ?? newSpanId();
+    const spanId = ids?.spanId ?? init.spanId ?? newSpanId();
     // One literal, one shape for every event; undefined slots keep the standard fields
     // first in the output and are left out when serialized.
     const fields: Fields = {

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** What the build depends on, and what the tarball adds to the build. */
-const BUILD_INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'node_modules/typescript/package.json'];
+const BUILD_INPUTS = [
+  'src',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'tsconfig.browser.json',
+  'tsconfig.browser.build.json',
+  'node_modules/typescript/package.json',
+];
 const PACK_INPUTS = ['docs', 'README.md', 'package.json'];
 
 function hashTree(hash: ReturnType<typeof createHash>, root: string, relative: string): void {
@@ -71,7 +78,11 @@ export function packCanon(root: string): string {
   const buildHash = inputsHash(root, BUILD_INPUTS);
   const build = cached(join(tmpdir(), 'canon-pack', `build-${buildHash}`), (staging) => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', staging], { cwd: root, stdio: 'pipe' });
+    // what `npm run build` does: the Node build, the browser build, the console's assets
+    for (const config of ['tsconfig.build.json', 'tsconfig.browser.build.json']) {
+      execFileSync(process.execPath, [tsc, '-p', config, '--outDir', staging], { cwd: root, stdio: 'pipe' });
+    }
+    cpSync(join(root, 'src/console/assets'), join(staging, 'console/assets'), { recursive: true });
   });
   const packed = cached(join(tmpdir(), 'canon-pack', `pack-${inputsHash(root, PACK_INPUTS, buildHash)}`), (staging) => {
     for (const input of PACK_INPUTS) cpSync(join(root, input), join(staging, input), { recursive: true });

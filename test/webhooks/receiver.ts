@@ -19,6 +19,8 @@ export interface Answer {
   body?: string;
   /** Never answer (the client's timeout must fire). */
   hang?: boolean;
+  /** Answer only once this settles (a slow endpoint the test lets go when it is done). */
+  after?: Promise<unknown>;
 }
 
 export interface Receiver {
@@ -47,8 +49,12 @@ export async function startReceiver(
       requests.push(request);
       const answer = respond(request, requests.filter((r) => r.path === request.path).length);
       if (answer.hang) return;
-      res.writeHead(answer.status ?? 200, answer.headers);
-      res.end(answer.body ?? '');
+      const reply = () => {
+        res.writeHead(answer.status ?? 200, answer.headers);
+        res.end(answer.body ?? '');
+      };
+      if (answer.after) void answer.after.then(reply, reply);
+      else reply();
     });
   });
   const { url, close } = await listen(server);

@@ -28,7 +28,7 @@ type WebhookRequest = IncomingMessage & { body?: unknown; canon?: WideEvent; web
 
 /** The body as received: `express.raw()` may have read it already; a JSON parser must not have. */
 function rawBody(req: WebhookRequest, limit: number): Promise<Buffer> {
-  if (req.body === undefined && !req.readableEnded) return readRawBody(req, limit);
+  if (req.body === undefined && !req.readableEnded) return readRawBody(req, req.headers, limit);
   try {
     return Promise.resolve(bodyBytes(req.body));
   } catch (err) {

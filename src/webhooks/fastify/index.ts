@@ -11,6 +11,7 @@ import type { onResponseHookHandler, preHandlerHookHandler, preParsingHookHandle
 import { getWideEvent } from '../../core/context.js';
 import type { WideEvent } from '../../core/event.js';
 import { WebhookVerificationError } from '../errors.js';
+import { CLOSE_CONNECTION } from '../body-limit.js';
 import { JSON_CONTENT_TYPE, readRawBody } from '../node-http.js';
 import { createReceiver, type ReceivedWebhook, refusalBody } from '../receive.js';
 import type { ReceiveWebhookOptions } from '../receive-options.js';
@@ -47,10 +48,11 @@ export function webhookFastify(options: ReceiveWebhookOptions): WebhookFastifyHo
     async preParsing(request, reply, payload) {
       let raw: Buffer;
       try {
-        raw = await readRawBody(payload, receiver.maxBodyBytes);
+        raw = await readRawBody(payload, request.headers, receiver.maxBodyBytes);
       } catch (err) {
         if (!(err instanceof WebhookVerificationError)) throw err;
-        reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(refusalBody(err));
+        reply.code(err.status).headers({ 'content-type': JSON_CONTENT_TYPE, ...CLOSE_CONNECTION });
+        reply.send(refusalBody(err));
         return; // a sent reply ends the request here
       }
       (request as unknown as Holder)[kRawBody] = raw;

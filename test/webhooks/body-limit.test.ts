@@ -124,7 +124,7 @@ function upload(url: string, form: 'chunked' | 'content-length', total: number):
       }
       if (socket.destroyed) return;
       completed = true;
-      socket.end(form === 'chunked' ? '0\r\n\r\n' : undefined);
+      socket.end(form === 'chunked' ? '0\r\n\r\n' : '');
     }
     socket.on('connect', () => {
       const length = form === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${total}`;

@@ -25,5 +25,6 @@ export type { SampleConfig, SampleFn, SampleRate } from './sample/index.js';
 export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
 export { type MemorySink, memorySink } from './sinks/memory/index.js';
 export { type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, otlpSink } from './sinks/otlp/index.js';
+export type { LineSink, LineSinkStats } from './sinks/line-sink.js';
 export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout/index.js';
 export type { SchemaError } from './validate/index.js';

@@ -37,6 +37,24 @@ function rawBody(req: WebhookRequest, limit: number): Promise<Buffer> {
 }
 
 /**
+ * Calls `settle` with the status the route answers, when it ends the response. A client
+ * that leaves first closes the response with no status yet (and it never finishes), so
+ * the answer is taken from `end()` itself, whenever the route gets to it.
+ */
+function onAnswer(res: ServerResponse, settle: (status: number) => void): void {
+  const end = res.end;
+  let answered = false;
+  res.end = function canonWebhookEnd(this: ServerResponse) {
+    if (!answered) {
+      answered = true;
+      settle(this.statusCode);
+    }
+    // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
+    return end.apply(this, arguments as never);
+  } as ServerResponse['end'];
+}
+
+/**
  * Verifies webhooks on one route. Mount it on the route, before any JSON body parser
  * sees the request (or after `express.raw()`).
  *
@@ -59,7 +77,7 @@ export function webhookExpress(options: ReceiveWebhookOptions) {
         (webhook) => {
           req.webhook = webhook;
           req.body = webhook.payload;
-          res.once('close', () => receiver.settle(webhook, res.writableFinished && res.statusCode < 400));
+          onAnswer(res, (status) => receiver.settle(webhook, status < 400));
           next();
         },
         (err) => (err instanceof WebhookVerificationError ? sendRefusal(res, err) : next(err)),

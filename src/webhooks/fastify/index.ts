@@ -7,7 +7,7 @@
  * `webhook: { provider, id, type, verified }`. Fastify is only imported for its types.
  */
 import { Readable } from 'node:stream';
-import type { onResponseHookHandler, preHandlerHookHandler, preParsingHookHandler } from 'fastify';
+import type { onSendHookHandler, preHandlerHookHandler, preParsingHookHandler } from 'fastify';
 import { getWideEvent } from '../../core/context.js';
 import type { WideEvent } from '../../core/event.js';
 import { WebhookVerificationError } from '../errors.js';
@@ -23,11 +23,11 @@ declare module 'fastify' {
   }
 }
 
-/** Route options to spread into a route: `{ preParsing, preHandler, onResponse }`. */
+/** Route options to spread into a route: `{ preParsing, preHandler, onSend }`. */
 export interface WebhookFastifyHooks {
   preParsing: preParsingHookHandler;
   preHandler: preHandlerHookHandler;
-  onResponse: onResponseHookHandler;
+  onSend: onSendHookHandler;
 }
 
 const kRawBody = Symbol('canon.webhook.rawBody');
@@ -72,8 +72,11 @@ export function webhookFastify(options: ReceiveWebhookOptions): WebhookFastifyHo
         return reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(refusalBody(err));
       }
     },
-    async onResponse(request, reply) {
+    // onSend, not onResponse: the route's answer (or its error's) is known here even when
+    // the client left first, and then the response never finishes (onResponse never runs)
+    async onSend(request, reply, payload) {
       if (request.webhook) receiver.settle(request.webhook, reply.statusCode < 400);
+      return payload;
     },
   };
 }

@@ -9,6 +9,7 @@ import type { Canon } from '../core/canon.js';
 import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+import { pathOf } from './request-target.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
 import { parseTraceparent } from './traceparent.js';
 
@@ -84,7 +85,8 @@ function onResponseClose(this: ServerResponse): void {
 
 /**
  * Starts the unit of work of one request from its parts (shared by the node:http
- * lifecycle below and the fetch-style one): method, path without the query string,
+ * lifecycle below and the fetch-style one): method, path (without the query string, nor
+ * the scheme, host and userinfo of an absolute-form target),
  * user agent, request id and W3C trace context.
  *
  * @example
@@ -98,10 +100,9 @@ export function startRequestUnit(
   requestIdHeader: string | string[] | undefined | null,
   traceparentHeader: string | string[] | undefined | null,
 ): WideEvent {
-  const query = url.indexOf('?');
   const fields: Fields = {
     method,
-    path: query === -1 ? url : url.slice(0, query),
+    path: pathOf(url),
     route: undefined,
     status_code: undefined,
     response_size_bytes: undefined,

@@ -155,6 +155,21 @@ describe('canon/sse connection lifecycle', () => {
     expect(sink.events[0].duration_ms).toBeGreaterThan(0);
   });
 
+  it('records only the path of an absolute-form request target, never its credentials', async () => {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false });
+    const { hub, url } = await setup({ canon });
+    const { host, port } = new URL(url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(`GET http://user:pass@${host}/stream?channels=a&t=x HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+    await waitFor(() => hub.stats().clients === 1);
+    socket.destroy();
+    await waitFor(() => sink.events.length === 1);
+    expect(sink.events[0]).toMatchObject({ kind: 'sse', path: '/stream', channels: ['a'] });
+    expect(JSON.stringify(sink.events[0])).not.toMatch(/user:|pass|t=x/);
+  });
+
   it('is a child of the request event when an HTTP adapter wraps the handler', async () => {
     const sink = memorySink();
     const canon = createCanon({ sinks: [sink], handleExit: false });

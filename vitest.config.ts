@@ -3,7 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors, not assertions: on a loaded 2-core machine a test starting an
+    // embedded PGlite (a WebAssembly PostgreSQL) and a broker round trip can take 30 s
+    // and more without anything being wrong.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

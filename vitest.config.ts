@@ -5,7 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // the stress suites run with `npm run test:stress` (vitest.stress.config.ts)
     exclude: ['**/node_modules/**', 'test/**/fixtures/**', 'test/**/*.stress.test.ts', 'test/fuzz/**'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors, not assertions: on a loaded 2-core machine a test starting an
+    // embedded PGlite (a WebAssembly PostgreSQL) and a broker round trip can take 30 s
+    // and more without anything being wrong.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -28,5 +28,6 @@ export { type FileSinkOptions, fileSink } from './sinks/file/index.js';
 export { type MemorySink, memorySink, type RecordedEvent } from './sinks/memory/index.js';
 export { type PrettySinkOptions, prettySink } from './sinks/pretty/index.js';
 export { type OtlpSink, type OtlpSinkOptions, type OtlpSinkStats, otlpSink } from './sinks/otlp/index.js';
+export type { LineSink, LineSinkStats } from './sinks/line-sink.js';
 export { type StdoutSinkOptions, stdoutSink } from './sinks/stdout/index.js';
 export type { SchemaError } from './validate/index.js';

@@ -12,7 +12,7 @@
  * ```
  */
 import type { Canon } from '../core/canon.js';
-import type { WideEvent } from '../core/event.js';
+import { roundMs, type WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { type EventEnvelope, envelopeTraceIds } from '../events/envelope.js';
 import { parseTracestate } from '../core/tracestate.js';
@@ -23,7 +23,7 @@ import { WireHeaders } from './wire.js';
 /** Milliseconds since the broker accepted the message (else since the event was created). */
 function lagMs(message: SourceMessage, envelope: EventEnvelope | undefined): number | undefined {
   const since = message.publishedAt ?? (envelope ? Date.parse(envelope.timestamp) : Number.NaN);
-  return Number.isFinite(since) ? Math.max(0, Date.now() - since) : undefined;
+  return Number.isFinite(since) ? roundMs(Math.max(0, Date.now() - since)) : undefined;
 }
 
 /**

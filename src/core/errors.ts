@@ -92,12 +92,27 @@ export function invalidOption(option: string, detail: string): CanonOptionError 
   return new CanonOptionError(option, detail);
 }
 
-/** Describes a value for error messages without dumping it whole. */
+/**
+ * Describes a value for error messages without dumping it whole: `undefined`, `null`,
+ * `the string "abc"`, `number 5`, `boolean true`, `a function`, `an array`, `an object`.
+ *
+ * @example
+ * `expected a function, got ${describe(options.handler)}` // "… got undefined"
+ */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === 'object') return isArray(value) ? 'an array' : 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (value === undefined || value === null) return String(value);
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.slice(0, 40))}`;
+    case 'object':
+      return isArray(value) ? 'an array' : 'an object';
+    case 'function':
+      return 'a function'; // never its source text
+    case 'symbol':
+      return `symbol ${value.description ?? ''}`.trimEnd();
+    default:
+      return `${typeof value} ${String(value)}`;
+  }
 }
 
 function isArray(value: object): boolean {

@@ -22,7 +22,10 @@ export interface CanonStats {
   sampled_out: number;
   /** Events that failed schema validation (annotated or dropped). */
   invalid: number;
-  /** Events lost to an internal failure (a crashing stage, an unserializable event). */
+  /**
+   * Events lost to an internal failure (a crashing stage, an unserializable event), or
+   * refused by a sink whose buffer was full (once per such sink).
+   */
   dropped: number;
   /** Writes to events that were already emitted. */
   late_writes: number;
@@ -76,6 +79,11 @@ export function createPipeline(
     publish(sinkErrorChannel, () => ({ sink, error }));
   }
 
+  /** A sink dropped the line: its buffer is full (a reader far behind). */
+  function sinkFull(_sink: unknown, event: Fields): void {
+    drop(event, 'sink_full');
+  }
+
   function afterValidation(event: Fields, errors: SchemaError[]): void {
     if (errors.length > 0) {
       stats.invalid++;
@@ -95,7 +103,7 @@ export function createPipeline(
       drop(event, 'serialize', error);
       return;
     }
-    writeToSinks(sinks, line, event, sinkFailed);
+    writeToSinks(sinks, line, event, sinkFailed, sinkFull);
     stats.emitted++;
     if (eventChannel.hasSubscribers) eventChannel.publish({ event, line, canon: instance() });
   }

@@ -7,8 +7,12 @@ import { describe, invalidOption } from './errors.js';
 import type { Fields } from './paths.js';
 
 export interface Sink {
-  /** Receives one serialized event (no trailing newline) and the object it came from. */
-  write(line: string, event: Fields): void | Promise<void>;
+  /**
+   * Receives one serialized event (no trailing newline) and the object it came from.
+   * Returns `false` when the sink dropped the line (its buffer is full): Canon counts it in
+   * `stats().dropped` and publishes it on `canon:dropped`.
+   */
+  write(line: string, event: Fields): void | boolean | Promise<void>;
   /** Pushes buffered lines out (called by `canon.flush()` and before exit). */
   flush?(): void | Promise<void>;
   /** Pushes buffered lines out synchronously (called on `exit` and signals). */
@@ -43,7 +47,7 @@ export function checkSinks(sinks: unknown, option = 'sinks'): Sink[] {
 
 /**
  * Hands `line` to every sink; a sink that throws or rejects is reported to `onError`
- * and never stops the others.
+ * and never stops the others; one that drops the line (returns `false`) to `onDropped`.
  *
  * @example
  * writeToSinks(sinks, JSON.stringify(event), event, (sink, error) => stats.sink_errors++);
@@ -53,11 +57,13 @@ export function writeToSinks(
   line: string,
   event: Fields,
   onError: (sink: Sink, error: unknown) => void,
+  onDropped?: (sink: Sink, event: Fields) => void,
 ): void {
   for (const sink of sinks) {
     try {
       const result = sink.write(line, event);
-      if (result instanceof Promise) result.catch((error) => onError(sink, error));
+      if (result === false) onDropped?.(sink, event);
+      else if (result instanceof Promise) result.catch((error) => onError(sink, error));
     } catch (error) {
       onError(sink, error);
     }

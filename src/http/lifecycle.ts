@@ -9,6 +9,7 @@ import type { Canon } from '../core/canon.js';
 import type { RequestHeaders, WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+import { pathOf } from './request-target.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
 import { parseTracestate } from '../core/tracestate.js';
 import { parseTraceparent } from './traceparent.js';
@@ -85,10 +86,11 @@ function onResponseClose(this: ServerResponse): void {
 
 /**
  * Starts the unit of work of one request from its parts (shared by the node:http
- * lifecycle below and the fetch-style one): method, path without the query string,
- * user agent, request id and W3C trace context. `tracestate` is read only when
- * `traceparent` is valid (the spec's rule), so a request without it costs nothing;
- * `headers` are kept on the unit for plugins (`canon/enrichers`).
+ * lifecycle below and the fetch-style one): method, path (without the query string, nor
+ * the scheme, host and userinfo of an absolute-form target), user agent, request id and
+ * W3C trace context. `tracestate` is read only when `traceparent` is valid (the spec's
+ * rule), so a request without it costs nothing; `headers` are kept on the unit for
+ * plugins (`canon/enrichers`).
  *
  * @example
  * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, tracestateHeader, req.headers);
@@ -103,10 +105,9 @@ export function startRequestUnit(
   tracestateHeader: string | string[] | undefined | null,
   headers?: RequestHeaders,
 ): WideEvent {
-  const query = url.indexOf('?');
   const fields: Fields = {
     method,
-    path: query === -1 ? url : url.slice(0, query),
+    path: pathOf(url),
     route: undefined,
     status_code: undefined,
     response_size_bytes: undefined,

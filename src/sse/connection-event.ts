@@ -11,12 +11,13 @@ import type { WideEvent } from '../core/event.js';
 import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../http/request-id.js';
 import { parseTracestate } from '../core/tracestate.js';
+import { pathOf } from '../http/request-target.js';
 import { parseTraceparent } from '../http/traceparent.js';
 
 /** @internal The parts of a request the connection event records. */
 export interface RequestInfo {
   method: string | undefined;
-  /** The URL path and query as received. */
+  /** The request target as received (origin or absolute form). */
   url: string;
   header(name: string): string | undefined;
 }
@@ -30,11 +31,6 @@ export interface ConnectionTotals {
   bytes_sent: number;
   replayed_events: number;
   close_reason: CloseReason;
-}
-
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 /**

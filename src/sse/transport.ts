@@ -93,8 +93,11 @@ export function nodeTransport(res: ServerResponse, method: string | undefined): 
 
 /**
  * @internal
- * A web stream and its transport. The queue is measured in bytes with a high-water mark
- * of 0, so `-desiredSize` is exactly what the server has not yet taken from the stream.
+ * A web stream and its transport. Frames wait in the transport's own queue and are handed
+ * to the stream one at a time, when the server reads (a pull source), so the queue is
+ * exactly what the server has not yet taken. Dropping a slow client discards that queue
+ * and closes the stream cleanly: erroring it instead would make servers log a stack trace
+ * per dropped client (`@hono/node-server` does), which any client could use to flood the logs.
  *
  * @example
  * const { stream, transport } = webTransport(() => connection.end('client'));
@@ -105,37 +108,70 @@ export function webTransport(onCancel: () => void): {
   transport: Transport;
 } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let open = true;
+  let open = true; // frames are still accepted
+  let closing = false; // close the stream once the queue is taken
+  let waiting = false; // the server is waiting for a frame
+  const frames: Uint8Array[] = [];
+  let head = 0;
+  let bytes = 0;
+
+  function discard(): void {
+    frames.length = 0;
+    head = 0;
+    bytes = 0;
+  }
+
+  /** Hands the oldest frame to a waiting server; closes the stream once a closing queue is empty. */
+  function deliver(): void {
+    if (head < frames.length) {
+      waiting = false;
+      const frame = frames[head++];
+      bytes -= frame.length;
+      if (head === frames.length) discard();
+      controller.enqueue(frame);
+    }
+    if (closing && head === frames.length) controller.close();
+  }
+
   const stream = new ReadableStream<Uint8Array>(
     {
       start(c) {
         controller = c;
       },
+      pull() {
+        waiting = true;
+        deliver();
+      },
       cancel() {
         open = false;
+        closing = false;
+        discard();
         onCancel();
       },
     },
-    { highWaterMark: 0, size: (chunk) => chunk.byteLength },
+    { highWaterMark: 0 },
   );
-  const queued = (): number => (open ? -(controller.desiredSize ?? 0) : 0);
   const transport: Transport = {
     write(frame) {
       if (!open) return 0;
-      controller.enqueue(frame.bytes);
-      return queued();
+      frames.push(frame.bytes);
+      bytes += frame.bytes.length;
+      if (waiting) deliver();
+      return bytes;
     },
-    queued,
+    queued: () => bytes,
     sizeOf: (frame) => frame.bytes.length,
     end() {
       if (!open) return;
       open = false;
-      controller.close();
+      closing = true; // the queue is still handed over, then the stream closes
+      if (head === frames.length) controller.close();
     },
     destroy() {
       if (!open) return;
       open = false;
-      controller.error(new Error('canon/sse: client dropped (too much unsent data)'));
+      discard(); // what the slow client has not taken is dropped; the stream ends cleanly
+      controller.close();
     },
   };
   return { stream, transport };

@@ -1,13 +1,13 @@
 /**
  * @module canon/webhooks/node-http
  * What the node-based helpers (Express, Fastify) share: reading a request body as the
- * exact bytes received, up to a limit (larger bodies are refused with 413 without
- * buffering them), and answering a refusal.
+ * exact bytes received, up to a limit (larger bodies are refused with 413: reading stops
+ * at the limit and the connection is closed after the answer), and answering a refusal.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { ErrorCodes } from '../core/errors.js';
-import { WebhookVerificationError } from './errors.js';
+import { bodyTooLarge, CLOSE_CONNECTION, checkDeclaredLength } from './body-limit.js';
+import type { WebhookVerificationError } from './errors.js';
 import { refusalBody } from './receive.js';
 
 /** @internal Content type of a refusal. */
@@ -23,17 +23,25 @@ export function sendRefusal(res: ServerResponse, error: WebhookVerificationError
   if (res.headersSent) return void res.end();
   res.statusCode = error.status;
   res.setHeader('content-type', JSON_CONTENT_TYPE);
+  if (error.status === 413) res.setHeader('connection', CLOSE_CONNECTION.connection);
   res.end(refusalBody(error));
 }
 
 /**
- * @internal Resolves to the whole body, or rejects with a 413 `BAD_PAYLOAD` refusal past `limit` bytes.
+ * @internal Resolves to the whole body, or rejects with a 413 `BAD_PAYLOAD` refusal when
+ * `headers` declare more than `limit` bytes (before reading) or past `limit` bytes read
+ * (the stream is paused there: the rest is never read).
  *
  * @example
- * const raw = await readRawBody(req, 1024 * 1024);
+ * const raw = await readRawBody(req, req.headers, 1024 * 1024);
  */
-export function readRawBody(stream: Readable, limit: number): Promise<Buffer> {
+export function readRawBody(stream: Readable, headers: IncomingHttpHeaders, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    try {
+      checkDeclaredLength(headers['content-length'], limit);
+    } catch (err) {
+      return reject(err);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     function cleanup(): void {
@@ -46,14 +54,8 @@ export function readRawBody(stream: Readable, limit: number): Promise<Buffer> {
       size += bytes.length;
       if (size > limit) {
         cleanup();
-        stream.resume(); // drain the rest without keeping it
-        reject(
-          new WebhookVerificationError(
-            ErrorCodes.WEBHOOK_BAD_PAYLOAD,
-            `the body is larger than ${limit} bytes`,
-            413,
-          ),
-        );
+        stream.pause(); // read no further: the 413 closes the connection
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(bytes);

@@ -36,7 +36,10 @@ export interface Receiver {
   readonly maxBodyBytes: number;
   /** Verifies and claims the id; throws a `WebhookVerificationError` when refused. */
   accept(body: Buffer, headers: WebhookHeaders, unit: WideEvent | undefined): Promise<ReceivedWebhook>;
-  /** After the response: a failed handling (`ok` false) forgets the id. */
+  /**
+   * Once the route has answered (whether or not the client is still there): a failed
+   * handling (`ok` false: a status >= 400, or a throw) forgets the id. Only the first call counts.
+   */
   settle(webhook: ReceivedWebhook, ok: boolean): void;
 }
 
@@ -146,9 +149,9 @@ export function createReceiver(options: ReceiveWebhookOptions, helper: string): 
     },
     settle(webhook, ok) {
       const key = claimed.get(webhook);
-      if (ok || key === undefined || !replay) return;
+      if (key === undefined) return;
       claimed.delete(webhook);
-      replay.release(key).catch(() => {}); // best effort: the retry is then refused as a replay
+      if (!ok) replay?.release(key).catch(() => {}); // best effort: the retry is then refused as a replay
     },
   };
 }

@@ -3,9 +3,10 @@
  * The SSRF guard's rules: only `http:`/`https:` URLs, and no address a webhook should
  * never reach from a server: loopback, private (RFC 1918), shared (CGNAT), link-local
  * (where cloud metadata services live: 169.254.169.254), unique-local IPv6 (AWS's
- * fd00:ec2::254), multicast, reserved and documentation ranges, IPv4-mapped and
- * NAT64/6to4-embedded forms of these. Hostnames are checked when they are resolved
- * (./guarded-lookup), literal addresses here.
+ * fd00:ec2::254), multicast, reserved and documentation ranges, and these IPv4 ranges
+ * inside every IPv6 form that embeds an IPv4 address (mapped, translated, NAT64, 6to4;
+ * IPv4-compatible, local-use NAT64 and Teredo are refused whole). Hostnames are checked
+ * when they are resolved (./guarded-lookup), literal addresses here.
  */
 import { BlockList, isIP } from 'node:net';
 import { CanonError, ErrorCodes } from '../core/errors.js';
@@ -27,8 +28,8 @@ const RANGES: [label: string, family: 'ipv4' | 'ipv6', network: string, prefix: 
   ['a reserved address', 'ipv4', '198.18.0.0', 15],
   ['a reserved address', 'ipv4', '240.0.0.0', 4],
   ['a reserved address', 'ipv6', '100::', 64],
-  ['a reserved address', 'ipv6', '2001::', 32],
-  ['a reserved address', 'ipv6', '64:ff9b:1::', 48],
+  ['a Teredo address (it embeds IPv4 addresses)', 'ipv6', '2001::', 32],
+  ['a local-use NAT64 address (it embeds IPv4 addresses)', 'ipv6', '64:ff9b:1::', 48],
   ['a reserved address', 'ipv6', 'fec0::', 10],
   ['a documentation address', 'ipv4', '192.0.2.0', 24],
   ['a documentation address', 'ipv4', '198.51.100.0', 24],
@@ -38,30 +39,38 @@ const RANGES: [label: string, family: 'ipv4' | 'ipv6', network: string, prefix: 
   ['a multicast address', 'ipv6', 'ff00::', 8],
 ];
 
+/**
+ * IPv6 prefixes that carry an IPv4 address: the groups before it and the group it starts
+ * at. Each blocked IPv4 range is blocked inside each of them too (IPv4-mapped
+ * `::ffff:0:0/96` needs no rule: `BlockList` matches those against the IPv4 rules itself;
+ * IPv4-compatible `::/96`, local-use NAT64 `64:ff9b:1::/48` and Teredo `2001::/32` are
+ * blocked whole above).
+ */
+const EMBEDDINGS: [before: number[], at: number][] = [
+  [[0x64, 0xff9b, 0, 0, 0, 0], 6], // NAT64, 64:ff9b::/96 (RFC 6052)
+  [[0, 0, 0, 0, 0xffff, 0], 6], // IPv4-translated, ::ffff:0:0:0/96 (RFC 2765)
+  [[0x2002], 1], // 6to4, 2002::/16 (RFC 3056)
+];
+
+/** The IPv6 subnet of IPv4 `network`/`prefix` placed after `before`, at group `at`. */
+function embedded(before: number[], at: number, network: string, prefix: number): [string, number] {
+  const [a, b, c, d] = network.split('.').map(Number);
+  const groups = [...before, (a << 8) | b, (c << 8) | d];
+  while (groups.length < 8) groups.push(0);
+  return [groups.map((group) => group.toString(16)).join(':'), at * 16 + prefix];
+}
+
+// Node's BlockList does the matching: it parses every textual form of an address (hex or
+// dotted tails, `::` anywhere, any case) the way the socket will, so no address text is
+// parsed here.
 const LISTS = new Map<string, BlockList>();
 for (const [label, family, network, prefix] of RANGES) {
   let list = LISTS.get(label);
   if (!list) LISTS.set(label, (list = new BlockList()));
   list.addSubnet(network, prefix, family);
-}
-
-/** The 8 16-bit groups of an IPv6 address (a trailing dotted IPv4 part included). */
-function groups(ip: string): number[] {
-  let text = ip;
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted[1].split('.').map(Number);
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  if (family === 'ipv4') {
+    for (const [before, at] of EMBEDDINGS) list.addSubnet(...embedded(before, at, network, prefix), 'ipv6');
   }
-  const [head, tail] = text.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
-  return [...left, ...middle, ...right].map((group) => Number.parseInt(group, 16));
-}
-
-function ipv4Of(high: number, low: number): string {
-  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 /**
@@ -77,14 +86,6 @@ export function blockedReason(ip: string): string | undefined {
   if (family === 0) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
   for (const [label, list] of LISTS) if (list.check(ip, type)) return label;
-  if (family === 6) {
-    const g = groups(ip);
-    // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) carry an IPv4 address inside
-    if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0) {
-      return blockedReason(ipv4Of(g[6], g[7]));
-    }
-    if (g[0] === 0x2002) return blockedReason(ipv4Of(g[1], g[2]));
-  }
   return undefined;
 }
 

@@ -150,7 +150,7 @@ export function flowCases(ctx: FlowContext) {
     await waitFor(() => received.length === 1, 15_000, 'end-to-end delivery');
     expect(received[0]).toMatchObject({ id, correlation_id: requestId, metadata: { trace_id: traceId, tracestate } });
 
-    await waitFor(() => ctx.messageEvents().length === 1, 2_000, 'consumer wide event');
+    await waitFor(() => ctx.messageEvents().length === 1, 10_000, 'consumer wide event');
     const [consumed] = ctx.messageEvents();
     // the relay ends its attempt's event once the broker confirmed, which may be after delivery
     const attempt = await waitFor(

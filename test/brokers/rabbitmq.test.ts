@@ -95,6 +95,30 @@ describe('canon/rabbitmq specifics', () => {
     await channel.close();
   });
 
+  it('publishers sharing a channel share one return listener, and each still fails its unroutable publish', async () => {
+    const channel = await connection.createConfirmChannel();
+    const exchange = unique('canon_shared');
+    exchanges.push(exchange);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const publishers = Array.from({ length: 12 }, () => rabbitPublisher({ channel, exchange }));
+      expect(channel.listenerCount('return')).toBe(1);
+      const events = publishers.map((_, n) => createEvent(OrderPlaced, { n }));
+      const results = await Promise.allSettled(publishers.map((publish, i) => publish(events[i], context(events[i]))));
+      expect(results.map((r) => r.status)).toEqual(Array(12).fill('rejected'));
+      results.forEach((result, i) =>
+        expect((result as PromiseRejectedResult).reason.message).toContain(events[i].id),
+      );
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await channel.close();
+    }
+  });
+
   it('dead-letters a message delivered more times than maxAttempts without running the handler', async () => {
     const channel = await connection.createConfirmChannel();
     const queue = unique('canon_exhausted');

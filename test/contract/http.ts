@@ -25,7 +25,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpAdapterOptions } from '../../src/http/options.js';
 import { type Canon, createCanon, type MemorySink, memorySink } from '../../src/index.js';
-import { abortAfterFirstChunk, getWithHeaderLines, postInTwoChunks } from '../helpers/http.js';
+import { abortAfterFirstChunk, getWithHeaderLines, postInTwoChunks, rawRequest } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 import { P, T, TRACEPARENT_CASES, TRACESTATE_CASES } from './trace-context-cases.js';
 
@@ -99,6 +99,21 @@ export function describeHttpContract(entry: HttpAdapterEntry): void {
         expect(event.duration_ms).toBeGreaterThan(0.5); // the route awaits a 1 ms timer
         expect(event.response_size_bytes).toBe(Buffer.byteLength(await res.text()));
         if (entry.routes) expect(event.route).toBe('/users/:id');
+      });
+    });
+
+    it('records only the path of an absolute-form request target, never its credentials', async () => {
+      await withApp(entry, async (app, sink) => {
+        const { host } = new URL(app.url);
+        const res = await rawRequest(
+          app.url,
+          `GET http://user:pass@${host}/users/42?t=x HTTP/1.1\r\nhost: ${host}\r\nx-request-id: absolute-form`,
+        );
+        expect(res.status).toBe(200);
+        const event = await eventFor(sink, 'absolute-form');
+        expect(event).toMatchObject({ method: 'GET', path: '/users/42', status_code: 200 });
+        if (entry.routes) expect(event.route).toBe('/users/:id');
+        expect(JSON.stringify(event)).not.toMatch(/user:|pass|t=x/);
       });
     });
 

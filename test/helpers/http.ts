@@ -1,6 +1,6 @@
 /** Raw HTTP helpers for tests: real sockets on 127.0.0.1, including aborting mid-response. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** Listens on an ephemeral port of 127.0.0.1 and returns the base URL and a closer. */
 export async function listen(server: http.Server): Promise<{ url: string; close: () => Promise<void> }> {
@@ -98,5 +98,22 @@ export function getWithHeaderLines(url: string, lines: [string, string][]): Prom
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * Sends `head` (request line and headers, without the blank line) on a raw socket, as
+ * written: request targets no HTTP client would send (absolute-form, odd spacing). Sends
+ * `connection: close` and resolves with the status and the raw response text.
+ */
+export function rawRequest(url: string, head: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1', () => {
+      socket.write(`${head}\r\nconnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
   });
 }

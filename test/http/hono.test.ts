@@ -1,4 +1,7 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
@@ -8,6 +11,7 @@ import { getTenant } from '../../src/tenant/index.js';
 import { listen } from '../helpers/http.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
@@ -79,6 +83,28 @@ describe('canon/hono', () => {
       '/api/admin/settings': ['/api/admin/:page', 401],
       '/api/missing': [undefined, 404],
     });
+  });
+
+  it('reports the route when the app uses another copy of hono than the one Canon resolves', async () => {
+    // a real second copy (as in a monorepo or a linked package): its own module instances,
+    // so `hono/route`'s module-local Symbol does not find this app's match data
+    const copy = mkdtempSync(join(root, 'node_modules/.cache/canon-hono-copy-'));
+    closers.push(async () => rmSync(copy, { recursive: true, force: true }));
+    cpSync(join(root, 'node_modules/hono'), join(copy, 'node_modules/hono'), { recursive: true });
+    const entry = pathToFileURL(join(copy, 'node_modules/hono/dist/index.js')).href;
+    const { Hono: OtherHono } = (await import(entry)) as { Hono: typeof Hono };
+    expect(OtherHono).not.toBe(Hono);
+    const sink = memorySink();
+    const app = new OtherHono<CanonEnv>();
+    app.use(canonHono(createCanon({ sinks: [sink], handleExit: false })));
+    app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
+    const url = await serve(app as unknown as Hono<CanonEnv>);
+    expect((await fetch(`${url}/users/5`)).status).toBe(200);
+    expect((await fetch(`${url}/missing`)).status).toBe(404);
+    expect((await app.request('/users/6')).status).toBe(200); // the fetch-style lifecycle too
+    await waitFor(() => sink.events.length === 3);
+    const byPath = Object.fromEntries(sink.events.map((e) => [e.path, e.route]));
+    expect(byPath).toEqual({ '/users/5': '/users/:id', '/missing': undefined, '/users/6': '/users/:id' });
   });
 
   it("c.get('canon') is typed and is the object getWideEvent() returns", async () => {

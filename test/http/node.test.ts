@@ -32,7 +32,7 @@ describe('canon/node', () => {
     const { sink, url, close } = await start(async (req, res) => {
       req.canon.markError(new Error('recovered: fell back to the cache'));
       res.write('partial');
-      await sleep(300);
+      await new Promise((resolve) => res.once('close', resolve)); // the client has left
       res.end('rest');
     });
     try {

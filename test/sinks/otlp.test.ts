@@ -103,12 +103,16 @@ describe('otlpSink', () => {
 
   it('batches by size and by interval, and gzips when asked', async () => {
     const { rx, sink, canon } = await setup({ batchSize: 2, flushIntervalMs: 30, gzip: true });
-    for (let i = 0; i < 5; i++) await canon.run({ i }, () => {});
-    await waitFor(() => records(rx).length === 5, 2_000, 'the interval batch');
+    // four emitted in one turn of the loop: two full batches at once; the fifth, alone, waits
+    // for the interval (however slowly the loop turns, nothing else sends it)
+    await Promise.all([0, 1, 2, 3].map((i) => canon.run({ i }, () => {})));
+    await waitFor(() => records(rx).length === 4, 10_000, 'the two full batches');
+    await canon.run({ i: 4 }, () => {});
+    await waitFor(() => records(rx).length === 5, 10_000, 'the interval batch');
     expect(rx.requests.map((r) => r.body.resourceLogs[0].scopeLogs[0].logRecords.length)).toEqual([2, 2, 1]);
     expect(rx.requests.every((r) => r.headers['content-encoding'] === 'gzip')).toBe(true);
     // the receiver has the records before the sink has read its answer and counted them
-    await waitFor(() => sink.stats().exported === 5, 2_000, 'the last batch counted as exported');
+    await waitFor(() => sink.stats().exported === 5, 10_000, 'the last batch counted as exported');
   });
 
   it('retries 429 and 5xx with backoff, honouring Retry-After, then delivers', async () => {

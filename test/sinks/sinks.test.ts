@@ -59,7 +59,7 @@ describe('sinks', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'canon-')), 'events.ndjson');
     const canon = createCanon({ handleExit: false, sinks: [fileSink(path, { flushIntervalMs: 20 })] });
     await canon.run({ lonely: true }, () => {});
-    await waitFor(() => readFileSync(path, 'utf8').includes('"lonely":true'), 2_000, 'timer flush');
+    await waitFor(() => readFileSync(path, 'utf8').includes('"lonely":true'), 10_000, 'timer flush');
     await canon.close();
   });
 

@@ -30,7 +30,7 @@ async function roundTrip(hub: ReturnType<typeof createSseHub>, url: string) {
     { type: 'order.placed', data: '{"id":"o_2"}', lastEventId: String(Number(id) + 1) },
   ]);
   client.source.close();
-  await waitFor(() => hub.stats().clients === 0, 2_000, 'the disconnect to be seen');
+  await waitFor(() => hub.stats().clients === 0, 10_000, 'the disconnect to be seen');
   expect(hub.stats()).toMatchObject({ channels: 0, users: 0 });
 }
 

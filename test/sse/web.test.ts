@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCanon, memorySink } from '../../src/index.js';
@@ -86,4 +88,22 @@ describe('canon/sse hub.response (web streams)', () => {
     expect(hub.stats()).toMatchObject({ clients: 1, clients_dropped: 1 });
     await waitFor(() => reader.received.length === published, 20_000, 'the reader to get everything');
   });
+});
+
+describe('canon/sse on Hono (@hono/node-server)', () => {
+  it('drops a slow client without anything logged: the server process writes nothing to stderr', async () => {
+    const fixture = fileURLToPath(new URL('../fixtures/sse-hono-slow-client.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.stats).toMatchObject({ clients: 0, clients_dropped: 1 });
+    expect(report.received).toBe(report.published); // the reading client got everything
+    expect(report.reasons).toEqual(['client', 'slow_client']);
+  }, 60_000);
 });

@@ -22,6 +22,29 @@ describe('normalizeStatement', () => {
     expect(normalizeStatement("SELECT '2024-01-01'::date")).toBe('SELECT ?::date');
   });
 
+  it('never leaks a MySQL literal with backslash escapes', () => {
+    expect(normalizeStatement("SELECT * FROM notes WHERE body = 'it\\'s SECRET' AND id = 1")).toBe(
+      'SELECT * FROM notes WHERE body = ? AND id = ?',
+    );
+    expect(normalizeStatement("SELECT 'a\\\\', 'b\\'c', 'it''s' FROM t")).toBe('SELECT ?, ?, ? FROM t');
+    expect(normalizeStatement("INSERT INTO t VALUES ('x\\'', 'SECRET2'), (2, 'ok\\n')")).toBe(
+      'INSERT INTO t VALUES (?, ?), (?, ?)',
+    );
+    expect(normalizeStatement("SELECT `it's` FROM `t` WHERE a = 'b\\'c'")).toBe("SELECT `it's` FROM `t` WHERE a = ?");
+  });
+
+  it('keeps PostgreSQL backslashes literal: a string ending in a backslash ends there', () => {
+    expect(normalizeStatement("SELECT 'C:\\', 'secret' FROM t WHERE a = $1")).toBe('SELECT ?, ? FROM t WHERE a = $1');
+    expect(normalizeStatement("SELECT E'it\\'s', $q$it's \\ SECRET$q$, 'x\\' FROM t")).toBe('SELECT ?, ?, ? FROM t');
+  });
+
+  it('masks what either dialect reads as a literal when both readings are valid', () => {
+    // PostgreSQL: 'x\' then ', ' then SECRET then '), (2, ' ...; MySQL: 'x\'' then 'SECRET'
+    const out = normalizeStatement("SELECT ('x\\'', 'SECRET'), ('y')");
+    expect(out).not.toContain('SECRET');
+    expect(out.startsWith('SELECT (?')).toBe(true);
+  });
+
   it('drops comments and collapses whitespace', () => {
     expect(normalizeStatement("  SELECT 1 -- password 'x'\n\t FROM /* a /* nested */ comment */  t  ")).toBe(
       'SELECT ? FROM t',

@@ -101,11 +101,19 @@ describe('prismaTracking ($extends query extension)', () => {
   });
 
   it('records a slow raw query with its SQL and without its values', async () => {
-    const { sink, canon, prisma } = setup({ slowQueryMs: 80 });
+    // Slow on purpose (pg_sleep 1.1 s over a 1 s threshold), fast beyond doubt: the client
+    // is connected and both statements ran once before the unit, so `SELECT 1` inside it is
+    // one round trip, a full second under the threshold even on a loaded machine.
+    const { sink, canon, prisma } = setup({ slowQueryMs: 1_000 });
+    const slow = () =>
+      prisma.$queryRaw`SELECT pg_sleep(${1.1})::text, ${'top-secret'}::text AS s, 'literal' AS l`;
+    const fast = () => prisma.$executeRawUnsafe('SELECT 1 WHERE 2 = $1', 2);
     try {
+      await prisma.$queryRaw`SELECT ${'warm-up'}::text AS s, 'literal' AS l`;
+      await fast();
       await canon.run({}, async () => {
-        await prisma.$queryRaw`SELECT pg_sleep(${0.1})::text, ${'top-secret'}::text AS s, 'literal' AS l`;
-        await prisma.$executeRawUnsafe('SELECT 1 WHERE 2 = $1', 2);
+        await slow();
+        await fast();
       });
     } finally {
       await prisma.$disconnect();
@@ -115,6 +123,7 @@ describe('prismaTracking ($extends query extension)', () => {
     expect(db.slow_queries).toEqual([
       { statement: 'SELECT pg_sleep($1)::text, $2::text AS s, ? AS l', duration_ms: expect.any(Number) },
     ]);
+    expect(db.slow_queries[0].duration_ms).toBeGreaterThanOrEqual(1_100);
     expect(JSON.stringify(sink.events[0])).not.toContain('top-secret');
   });
 

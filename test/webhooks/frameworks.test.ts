@@ -168,8 +168,7 @@ describe.each(frameworks)('%s helper', (_name, build) => {
     handler.status = 500;
     const failing = signed('msg_retry');
     expect((await post(failing)).status).toBe(500);
-    handler.status = 200;
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the release runs after the response
+    handler.status = 200; // the key was given back as the route answered, before the response went out
     expect((await post(failing)).status).toBe(200);
     expect(handler.seen.map((w) => w.id)).toEqual(['msg_once', 'msg_retry', 'msg_retry']);
   });

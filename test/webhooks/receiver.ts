@@ -21,6 +21,8 @@ export interface Answer {
   hang?: boolean;
   /** Answer after this many ms. */
   delayMs?: number;
+  /** Answer only once this settles (a slow endpoint the test lets go when it is done). */
+  after?: Promise<unknown>;
 }
 
 export interface Receiver {
@@ -54,6 +56,7 @@ export async function startReceiver(
         res.end(answer.body ?? '');
       };
       if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      if (answer.after) void answer.after.then(reply, reply);
       else reply();
     });
   });

@@ -40,6 +40,41 @@ describe('memoryReplayStore', () => {
     expect(await store.claim('c', 60)).toBe(false);
     expect(() => memoryReplayStore({ maxEntries: 0 })).toThrow(/`maxEntries`/);
   });
+
+  it('forgets expired ids first, and a released then reclaimed id is one id', async () => {
+    const store = memoryReplayStore({ maxEntries: 3 });
+    await store.claim('short', 0.05);
+    await store.claim('a', 60);
+    await store.claim('b', 60);
+    await sleep(80); // 'short' expired
+    await store.release('a');
+    expect(await store.claim('a', 60)).toBe(true); // reclaimed: now the newest; 'short' is gone
+    expect(await store.claim('c', 60)).toBe(true); // b, a, c: full
+    expect(await store.claim('d', 60)).toBe(true); // the oldest, 'b', makes room
+    for (const kept of ['a', 'c', 'd']) expect(await store.claim(kept, 60)).toBe(false);
+    expect(await store.claim('b', 60)).toBe(true);
+  });
+
+  it('a claim into a full store of 100,000 ids does not walk the store', async () => {
+    const store = memoryReplayStore({ maxEntries: 100_000 });
+    for (let i = 0; i < 100_000; i++) await store.claim(`fill:${i}`, 600);
+    // counts the steps of every Map iteration while 1,000 claims each make room
+    const iteratorProto = Object.getPrototypeOf(new Map().entries()) as { next(): unknown };
+    const next = iteratorProto.next;
+    let steps = 0;
+    iteratorProto.next = function countedNext(this: unknown) {
+      steps++;
+      return next.call(this);
+    };
+    try {
+      for (let i = 0; i < 1_000; i++) expect(await store.claim(`new:${i}`, 600)).toBe(true);
+    } finally {
+      iteratorProto.next = next;
+    }
+    expect(steps).toBeLessThan(1_000 * 4); // constant work per claim, not 100,000 steps each
+    expect(await store.claim('fill:0', 600)).toBe(true); // the oldest were forgotten
+    expect(await store.claim('fill:99999', 600)).toBe(false);
+  });
 });
 
 describe.each([

@@ -5,7 +5,7 @@ import { createEvent, defineEvent } from '../../src/events/index.js';
 import { pgliteStore } from '../../src/outbox/index.js';
 import { guardedLookup } from '../../src/webhooks/guarded-lookup.js';
 import { createWebhooks, type Webhooks } from '../../src/webhooks/index.js';
-import { blockedReason } from '../../src/webhooks/ssrf.js';
+import { blockedReason, checkUrl } from '../../src/webhooks/ssrf.js';
 import { until } from '../outbox/harness.js';
 import { type Receiver, startReceiver } from './receiver.js';
 import { caught } from '../helpers/caught.js';
@@ -41,15 +41,60 @@ describe('the SSRF guard: addresses', () => {
     expect(blockedReason(address)).toBe(reason);
   });
 
+  // every IPv6 form that carries an IPv4 address, with a private one inside
+  it.each([
+    // IPv4-mapped ::ffff:0:0/96, dotted and hex tails, any spelling
+    ['::ffff:127.0.0.1', 'a loopback address'],
+    ['::ffff:7f00:1', 'a loopback address'],
+    ['0:0:0:0:0:FFFF:7F00:0001', 'a loopback address'],
+    ['::ffff:10.0.0.1', 'a private address'],
+    ['::ffff:a9fe:a9fe', 'a link-local address (cloud metadata lives there)'],
+    // IPv4-translated ::ffff:0:0:0/96 (SIIT)
+    ['::ffff:0:7f00:1', 'a loopback address'],
+    ['::ffff:0:127.0.0.1', 'a loopback address'],
+    ['0:0:0:0:ffff:0:a00:1', 'a private address'],
+    ['::ffff:0:c0a8:1', 'a private address'],
+    ['::ffff:0:169.254.169.254', 'a link-local address (cloud metadata lives there)'],
+    // IPv4-compatible ::/96 (deprecated): refused whatever it carries
+    ['::127.0.0.1', 'an IPv4-compatible address'],
+    ['::7f00:1', 'an IPv4-compatible address'],
+    ['::a00:1', 'an IPv4-compatible address'],
+    // NAT64 well-known prefix 64:ff9b::/96
+    ['64:ff9b::7f00:1', 'a loopback address'],
+    ['64:ff9b::10.1.2.3', 'a private address'],
+    ['64:FF9B:0:0:0:0:C0A8:101', 'a private address'],
+    ['64:ff9b::100.64.0.1', 'a shared (CGNAT) address'],
+    // NAT64 local-use 64:ff9b:1::/48: refused whole
+    ['64:ff9b:1::a00:1', 'a local-use NAT64 address (it embeds IPv4 addresses)'],
+    ['64:ff9b:1:7f00:1::', 'a local-use NAT64 address (it embeds IPv4 addresses)'],
+    // 6to4 2002::/16
+    ['2002:a00:1::', 'a private address'],
+    ['2002:c0a8:101::1', 'a private address'],
+    ['2002:a9fe:a9fe:1:2:3:4:5', 'a link-local address (cloud metadata lives there)'],
+    ['2002:0:1::', 'an unspecified address'],
+    // Teredo 2001::/32 (server and obfuscated client IPv4 inside): refused whole
+    ['2001:0:7f00:1::', 'a Teredo address (it embeds IPv4 addresses)'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'a Teredo address (it embeds IPv4 addresses)'],
+  ])('refuses %s, which embeds a blocked IPv4 address (%s)', (address, reason) => {
+    expect(blockedReason(address)).toBe(reason);
+  });
+
   it.each([
     '93.184.215.14',
     '8.8.8.8',
     '::ffff:8.8.8.8',
+    '::ffff:0:8.8.8.8',
     '2606:4700:4700::1111',
     '64:ff9b::808:808',
     '2002:808:808::',
   ])('allows the public address %s', (address) => {
     expect(blockedReason(address)).toBeUndefined();
+  });
+
+  it('refuses an endpoint URL with an embedded private address', () => {
+    expect(() => checkUrl(new URL('http://[::ffff:0:7f00:1]:8080/hook'), false)).toThrow(
+      /\[?::ffff:0:7f00:1\]? is a loopback address/,
+    );
   });
 
   it('the lookup refuses a host name resolving to loopback, with and without all', async () => {

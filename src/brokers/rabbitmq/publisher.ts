@@ -29,6 +29,26 @@ export interface RabbitPublisherOptions {
 
 const KNOWN = ['channel', 'exchange', 'routingKey', 'mandatory'];
 
+/** Per channel, the ids of the messages RabbitMQ returned as unroutable and not yet confirmed. */
+const returnedByChannel = new WeakMap<ConfirmChannel, Set<string>>();
+
+/**
+ * The returned ids of `channel`, collected by one `'return'` listener however many
+ * publishers share the channel (one each would pass Node's limit of 10 listeners).
+ */
+function returnedIds(channel: ConfirmChannel): Set<string> {
+  let returned = returnedByChannel.get(channel);
+  if (returned === undefined) {
+    const ids = new Set<string>();
+    channel.on('return', function collectReturned(message: Message) {
+      if (typeof message.properties.messageId === 'string') ids.add(message.properties.messageId);
+    });
+    returnedByChannel.set(channel, ids);
+    returned = ids;
+  }
+  return returned;
+}
+
 /**
  * A publisher to a RabbitMQ exchange.
  *
@@ -57,10 +77,7 @@ export function rabbitPublisher(options: RabbitPublisherOptions): Publisher {
     );
   booleanOption(mandatory, 'mandatory', true);
 
-  const returned = new Set<string>();
-  channel.on('return', (message: Message) => {
-    if (typeof message.properties.messageId === 'string') returned.add(message.properties.messageId);
-  });
+  const returned = returnedIds(channel);
   let ready: Promise<void> | undefined;
   const ensure = () =>
     (ready ??= ensureExchange(channel, exchange).catch((err) => {

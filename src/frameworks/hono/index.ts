@@ -46,6 +46,24 @@ interface NodeBindings {
   outgoing?: unknown;
 }
 
+type MatchedRoutes = ReturnType<typeof matchedRoutes>;
+
+/**
+ * The matched routes, from `hono/route`, or, when the app's `hono` is another copy than
+ * the one Canon resolves (monorepos, linked packages), from the request's own public
+ * `c.req.matchedRoutes`: `hono/route` finds its data under a Symbol of its own module,
+ * which the other copy's requests do not carry.
+ */
+function routesOf(c: Context): MatchedRoutes | undefined {
+  try {
+    return matchedRoutes(c);
+  } catch {
+    // deprecated in favour of `hono/route`, but present on every copy's requests
+    const own: unknown = (c.req as { matchedRoutes?: unknown }).matchedRoutes;
+    return Array.isArray(own) ? (own as MatchedRoutes) : undefined;
+  }
+}
+
 /**
  * The route the request was matched to: the route whose handler answered, or, when a
  * middleware answered (or nothing matched), the first handler still ahead of it. Like
@@ -53,7 +71,7 @@ interface NodeBindings {
  */
 function honoRoute(c: Context): string | undefined {
   try {
-    const routes = matchedRoutes(c);
+    const routes = routesOf(c) ?? [];
     for (let i = c.req.routeIndex; i < routes.length; i++) {
       if (routes[i].handler.length < 2) return routes[i].path;
     }

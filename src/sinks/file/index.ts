@@ -4,8 +4,7 @@
  */
 
 import { invalidOption } from '../../core/errors.js';
-import type { Sink } from '../../core/sink.js';
-import { createLineSink, type LineSinkOptions } from '../line-sink.js';
+import { createLineSink, type LineSink, type LineSinkOptions } from '../line-sink.js';
 
 export type FileSinkOptions = LineSinkOptions;
 
@@ -15,7 +14,7 @@ export type FileSinkOptions = LineSinkOptions;
  * @example
  * createCanon({ sinks: [fileSink('./logs/events.ndjson')] });
  */
-export function fileSink(path: string, options: FileSinkOptions = {}): Sink {
+export function fileSink(path: string, options: FileSinkOptions = {}): LineSink {
   if (typeof path !== 'string' || path === '') throw invalidOption('fileSink(path)', 'expected a file path');
   return createLineSink({ path }, options);
 }

@@ -41,7 +41,7 @@ export function prettySink(options: PrettySinkOptions = {}): Sink {
   const lines = createLineSink({ fd }, { minLength: 0 });
   return {
     write(_line, event) {
-      lines.write(formatPretty(event, format), event);
+      lines.write(formatPretty(event, format));
     },
     flush: lines.flush,
     flushSync: lines.flushSync,

@@ -28,12 +28,30 @@ type WebhookRequest = IncomingMessage & { body?: unknown; canon?: WideEvent; web
 
 /** The body as received: `express.raw()` may have read it already; a JSON parser must not have. */
 function rawBody(req: WebhookRequest, limit: number): Promise<Buffer> {
-  if (req.body === undefined && !req.readableEnded) return readRawBody(req, limit);
+  if (req.body === undefined && !req.readableEnded) return readRawBody(req, req.headers, limit);
   try {
     return Promise.resolve(bodyBytes(req.body));
   } catch (err) {
     return Promise.reject(err); // a parsed object: mount webhookExpress before express.json()
   }
+}
+
+/**
+ * Calls `settle` with the status the route answers, when it ends the response. A client
+ * that leaves first closes the response with no status yet (and it never finishes), so
+ * the answer is taken from `end()` itself, whenever the route gets to it.
+ */
+function onAnswer(res: ServerResponse, settle: (status: number) => void): void {
+  const end = res.end;
+  let answered = false;
+  res.end = function canonWebhookEnd(this: ServerResponse) {
+    if (!answered) {
+      answered = true;
+      settle(this.statusCode);
+    }
+    // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
+    return end.apply(this, arguments as never);
+  } as ServerResponse['end'];
 }
 
 /**
@@ -59,7 +77,7 @@ export function webhookExpress(options: ReceiveWebhookOptions) {
         (webhook) => {
           req.webhook = webhook;
           req.body = webhook.payload;
-          res.once('close', () => receiver.settle(webhook, res.writableFinished && res.statusCode < 400));
+          onAnswer(res, (status) => receiver.settle(webhook, status < 400));
           next();
         },
         (err) => (err instanceof WebhookVerificationError ? sendRefusal(res, err) : next(err)),

@@ -7,10 +7,11 @@
  * `webhook: { provider, id, type, verified }`. Fastify is only imported for its types.
  */
 import { Readable } from 'node:stream';
-import type { onResponseHookHandler, preHandlerHookHandler, preParsingHookHandler } from 'fastify';
+import type { onSendHookHandler, preHandlerHookHandler, preParsingHookHandler } from 'fastify';
 import { getWideEvent } from '../../core/context.js';
 import type { WideEvent } from '../../core/event.js';
 import { WebhookVerificationError } from '../errors.js';
+import { CLOSE_CONNECTION } from '../body-limit.js';
 import { JSON_CONTENT_TYPE, readRawBody } from '../node-http.js';
 import { createReceiver, type ReceivedWebhook, refusalBody } from '../receive.js';
 import type { ReceiveWebhookOptions } from '../receive-options.js';
@@ -22,11 +23,11 @@ declare module 'fastify' {
   }
 }
 
-/** Route options to spread into a route: `{ preParsing, preHandler, onResponse }`. */
+/** Route options to spread into a route: `{ preParsing, preHandler, onSend }`. */
 export interface WebhookFastifyHooks {
   preParsing: preParsingHookHandler;
   preHandler: preHandlerHookHandler;
-  onResponse: onResponseHookHandler;
+  onSend: onSendHookHandler;
 }
 
 const kRawBody = Symbol('canon.webhook.rawBody');
@@ -47,10 +48,11 @@ export function webhookFastify(options: ReceiveWebhookOptions): WebhookFastifyHo
     async preParsing(request, reply, payload) {
       let raw: Buffer;
       try {
-        raw = await readRawBody(payload, receiver.maxBodyBytes);
+        raw = await readRawBody(payload, request.headers, receiver.maxBodyBytes);
       } catch (err) {
         if (!(err instanceof WebhookVerificationError)) throw err;
-        reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(refusalBody(err));
+        reply.code(err.status).headers({ 'content-type': JSON_CONTENT_TYPE, ...CLOSE_CONNECTION });
+        reply.send(refusalBody(err));
         return; // a sent reply ends the request here
       }
       (request as unknown as Holder)[kRawBody] = raw;
@@ -70,8 +72,11 @@ export function webhookFastify(options: ReceiveWebhookOptions): WebhookFastifyHo
         return reply.code(err.status).header('content-type', JSON_CONTENT_TYPE).send(refusalBody(err));
       }
     },
-    async onResponse(request, reply) {
+    // onSend, not onResponse: the route's answer (or its error's) is known here even when
+    // the client left first, and then the response never finishes (onResponse never runs)
+    async onSend(request, reply, payload) {
       if (request.webhook) receiver.settle(request.webhook, reply.statusCode < 400);
+      return payload;
     },
   };
 }

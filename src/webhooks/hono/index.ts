@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { getWideEvent } from '../../core/context.js';
-import { ErrorCodes } from '../../core/errors.js';
+import { bodyTooLarge, CLOSE_CONNECTION, checkDeclaredLength, readWebBody } from '../body-limit.js';
 import { WebhookVerificationError } from '../errors.js';
 import { createReceiver, type ReceivedWebhook, refusalBody } from '../receive.js';
 import type { ReceiveWebhookOptions } from '../receive-options.js';
@@ -21,18 +21,29 @@ declare module 'hono' {
   }
 }
 
-function tooLarge(limit: number): WebhookVerificationError {
-  return new WebhookVerificationError(
-    ErrorCodes.WEBHOOK_BAD_PAYLOAD,
-    `the body is larger than ${limit} bytes`,
-    413,
-  );
-}
-
 function refusal(c: Context, error: WebhookVerificationError): Response {
   return c.body(refusalBody(error), error.status as ContentfulStatusCode, {
     'content-type': 'application/json; charset=utf-8',
+    ...(error.status === 413 ? CLOSE_CONNECTION : {}),
   });
+}
+
+/**
+ * The raw body, read up to `limit` bytes. Hono's body cache gets it, so `c.req.json()`
+ * still works in the route; a body an earlier middleware already read comes from that cache.
+ */
+async function rawBody(c: Context, limit: number): Promise<Buffer> {
+  const cache = c.req.bodyCache as Record<string, Promise<unknown> | undefined>;
+  if (Object.keys(cache).length > 0) {
+    const body = Buffer.from(await c.req.arrayBuffer());
+    if (body.length > limit) throw bodyTooLarge(limit);
+    return body;
+  }
+  checkDeclaredLength(c.req.header('content-length'), limit);
+  const body = await readWebBody(c.req.raw.body, limit);
+  const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.length);
+  cache.arrayBuffer = Promise.resolve(bytes);
+  return body;
 }
 
 /**
@@ -50,9 +61,7 @@ export function webhookHono(options: ReceiveWebhookOptions): MiddlewareHandler {
   return async function canonWebhookHono(c: Context, next: Next) {
     let webhook: ReceivedWebhook;
     try {
-      if (Number(c.req.header('content-length')) > limit) return refusal(c, tooLarge(limit));
-      const body = Buffer.from(await c.req.arrayBuffer()); // Hono caches it: c.req.json() still works
-      if (body.length > limit) return refusal(c, tooLarge(limit));
+      const body = await rawBody(c, limit);
       webhook = await receiver.accept(body, c.req.raw.headers, getWideEvent());
     } catch (err) {
       if (err instanceof WebhookVerificationError) return refusal(c, err);

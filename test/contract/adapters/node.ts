@@ -20,7 +20,7 @@ export const nodeEntry: HttpAdapterEntry = {
       canonNode(
         canon,
         async (req, res) => {
-          const path = (req.url ?? '/').split('?')[0];
+          const path = new URL(req.url ?? '/', 'http://localhost').pathname; // origin or absolute form
           const user = /^\/users\/([^/]+)$/.exec(path);
           const echoed = /^\/echo\/(\d+)$/.exec(path);
           if (user) {

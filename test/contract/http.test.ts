@@ -1,12 +1,13 @@
 import { expressEntry } from './adapters/express.js';
 import { fastifyEntry } from './adapters/fastify.js';
+import { fetchHandlerEntry } from './adapters/fetch-handler.js';
 import { honoEntry } from './adapters/hono.js';
 import { koaEntry } from './adapters/koa.js';
 import { nodeEntry } from './adapters/node.js';
 import { describeHttpContract } from './http.js';
 import { describeTenantContract } from './tenant.js';
 
-for (const entry of [expressEntry, nodeEntry, fastifyEntry, honoEntry, koaEntry]) {
+for (const entry of [expressEntry, nodeEntry, fastifyEntry, honoEntry, koaEntry, fetchHandlerEntry]) {
   describeHttpContract(entry);
   describeTenantContract(entry);
 }

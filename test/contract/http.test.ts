@@ -3,11 +3,12 @@ import { fastifyEntry } from './adapters/fastify.js';
 import { fetchHandlerEntry } from './adapters/fetch-handler.js';
 import { honoEntry } from './adapters/hono.js';
 import { koaEntry } from './adapters/koa.js';
+import { nestExpressEntry, nestFastifyEntry } from './adapters/nestjs.js';
 import { nodeEntry } from './adapters/node.js';
 import { describeHttpContract } from './http.js';
 import { describeTenantContract } from './tenant.js';
 
-for (const entry of [expressEntry, nodeEntry, fastifyEntry, honoEntry, koaEntry, fetchHandlerEntry]) {
+for (const entry of [expressEntry, nodeEntry, fastifyEntry, honoEntry, koaEntry, fetchHandlerEntry, nestExpressEntry, nestFastifyEntry]) {
   describeHttpContract(entry);
   describeTenantContract(entry);
 }

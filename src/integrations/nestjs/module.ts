@@ -38,7 +38,7 @@ export class CanonModule implements NestModule {
     mountCanon(host.httpAdapter as PlatformAdapter | undefined, settings);
   }
 
-  /** @internal Mounts Canon now if there was no HTTP adapter when the module was created. */
+  /** Called by Nest: mounts Canon now if there was no HTTP adapter when the module was created. */
   configure(_consumer: MiddlewareConsumer): void {
     mountCanon(this.host.httpAdapter as PlatformAdapter | undefined, this.settings);
   }

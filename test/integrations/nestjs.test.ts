@@ -26,6 +26,7 @@ import {
   UseInterceptors,
   UsePipes,
   HttpCode,
+  VersioningType,
 } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { tap } from 'rxjs';
@@ -96,10 +97,18 @@ class UsersController {
   }
 }
 
+@Controller({ path: 'orders', version: '2' })
+class OrdersController {
+  @Get(':id')
+  get(@Param('id') id: string) {
+    return { id };
+  }
+}
+
 function appModule(canon = createCanon({ sinks: [memorySink()], handleExit: false })) {
   @Module({
     imports: [CanonModule.forRoot({ canon })],
-    controllers: [UsersController],
+    controllers: [UsersController, OrdersController],
     providers: [UsersService],
   })
   class AppModule {}
@@ -114,9 +123,12 @@ function setup() {
 
 for (const platform of ['express', 'fastify'] as const) {
   describe(`canon/nestjs on ${platform}`, () => {
-    it('runs guards, pipes and interceptors inside the unit; route has the global prefix', async () => {
+    it('runs guards, pipes and interceptors inside the unit; route has the global prefix and version', async () => {
       const { sink, module } = setup();
-      const app = await startNest(module, platform, (nest) => nest.setGlobalPrefix('api'));
+      const app = await startNest(module, platform, (nest) => {
+        nest.setGlobalPrefix('api');
+        nest.enableVersioning({ type: VersioningType.URI });
+      });
       try {
         const res = await fetch(`${app.url}/api/users/7`, { headers: { 'x-request-id': 'n-1' } });
         expect(await res.json()).toEqual({ id: 7 });
@@ -134,6 +146,9 @@ for (const platform of ['express', 'fastify'] as const) {
           db: { query_count: 1 },
         });
         expect(event.outside).toBeUndefined();
+        const versioned = await fetch(`${app.url}/api/v2/orders/9`, { headers: { 'x-request-id': 'n-v2' } });
+        expect(await versioned.json()).toEqual({ id: '9' });
+        expect((await eventFor(sink, 'n-v2')).route).toBe('/api/v2/orders/:id');
       } finally {
         await app.close();
       }

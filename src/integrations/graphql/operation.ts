@@ -23,7 +23,12 @@ const MAX_FIELDS = 20;
 const MAX_CODES = 10;
 const hashes = new WeakMap<DocumentNode, string>();
 
-/** The document's hash, cached per document object (servers cache parsed documents). */
+/**
+ * The document's hash, cached per document object (servers cache parsed documents).
+ *
+ * @example
+ * documentHash(parse('{ user { id } }')) // 'b70558599d04c59d'
+ */
 export function documentHash(document: DocumentNode): string {
   let hash = hashes.get(document);
   if (hash === undefined) {
@@ -33,7 +38,12 @@ export function documentHash(document: DocumentNode): string {
   return hash;
 }
 
-/** The operation `operationName` selects (the only one when it is not given). */
+/**
+ * The operation `operationName` selects (the only one when it is not given).
+ *
+ * @example
+ * selectOperation(parse('query A { a } query B { b }'), 'B')?.name?.value // 'B'
+ */
 export function selectOperation(
   document: DocumentNode,
   operationName: string | null | undefined,
@@ -70,7 +80,12 @@ function collectFields(
   }
 }
 
-/** The top-level field names of `operation` (aliases resolved to field names, fragments followed). */
+/**
+ * The top-level field names of `operation` (aliases resolved to field names, fragments followed).
+ *
+ * @example
+ * topLevelFields(document, operation) // ['user', 'orders'] for `{ me: user { id } ...F }`
+ */
 export function topLevelFields(document: DocumentNode, operation: OperationDefinitionNode): string[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {

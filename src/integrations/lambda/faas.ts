@@ -19,7 +19,12 @@ export interface LambdaContext {
 
 let invocations = 0;
 
-/** @internal True for the first invocation in this process, unless provisioned ahead of time. */
+/**
+ * @internal True for the first invocation in this process, unless provisioned ahead of time.
+ *
+ * @example
+ * const coldstart = nextIsColdStart(); // once per invocation
+ */
 export function nextIsColdStart(): boolean {
   invocations++;
   return invocations === 1 && process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== 'provisioned-concurrency';
@@ -42,7 +47,12 @@ export function faasFields(context: LambdaContext | undefined, source: LambdaSou
   };
 }
 
-/** @internal Milliseconds the invocation has left, or undefined without a usable context. */
+/**
+ * @internal Milliseconds the invocation has left, or undefined without a usable context.
+ *
+ * @example
+ * unit.set('faas.remaining_ms', remainingMs(context));
+ */
 export function remainingMs(context: LambdaContext | undefined): number | undefined {
   try {
     const remaining = context?.getRemainingTimeInMillis();

@@ -78,7 +78,12 @@ function snsView(record: Shape): DeliveryView {
   };
 }
 
-/** The id `batchItemFailures` names a record by: SQS's `messageId`, SNS's `MessageId`. */
+/**
+ * The id `batchItemFailures` names a record by: SQS's `messageId`, SNS's `MessageId`.
+ *
+ * @example
+ * batchItemFailures.push({ itemIdentifier: recordId(record)! });
+ */
 export function recordId(record: Shape): string | undefined {
   const id = record.messageId ?? record.Sns?.MessageId;
   return typeof id === 'string' ? id : undefined;

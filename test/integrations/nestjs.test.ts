@@ -97,10 +97,22 @@ class UsersController {
   }
 }
 
+@Injectable()
+class AuditService {
+  @InjectWideEvent() private readonly event!: CurrentWideEvent; // property injection
+
+  note(id: string) {
+    this.event.set('audit.order', id);
+  }
+}
+
 @Controller({ path: 'orders', version: '2' })
 class OrdersController {
+  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+
   @Get(':id')
   get(@Param('id') id: string) {
+    this.audit.note(id);
     return { id };
   }
 }
@@ -109,7 +121,7 @@ function appModule(canon = createCanon({ sinks: [memorySink()], handleExit: fals
   @Module({
     imports: [CanonModule.forRoot({ canon })],
     controllers: [UsersController, OrdersController],
-    providers: [UsersService],
+    providers: [UsersService, AuditService],
   })
   class AppModule {}
   return AppModule;
@@ -148,7 +160,7 @@ for (const platform of ['express', 'fastify'] as const) {
         expect(event.outside).toBeUndefined();
         const versioned = await fetch(`${app.url}/api/v2/orders/9`, { headers: { 'x-request-id': 'n-v2' } });
         expect(await versioned.json()).toEqual({ id: '9' });
-        expect((await eventFor(sink, 'n-v2')).route).toBe('/api/v2/orders/:id');
+        expect(await eventFor(sink, 'n-v2')).toMatchObject({ route: '/api/v2/orders/:id', audit: { order: '9' } });
       } finally {
         await app.close();
       }

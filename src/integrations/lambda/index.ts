@@ -64,16 +64,16 @@ function startInvocation(
 /** Fails the invocation's events shortly before the runtime would kill it. */
 function timeoutGuard(invocation: Invocation, context: LambdaContext | undefined, marginMs: number, canon: Canon) {
   const remaining = marginMs > 0 ? remainingMs(context) : undefined;
-  if (remaining === undefined) return undefined;
+  if (remaining === undefined || remaining <= marginMs) return undefined; // no time to guard
   const timer = setTimeout(
-    () => {
+    function canonLambdaTimeout() {
       invocation.fail(
         { name: 'LambdaTimeout', message: `the invocation had ${marginMs} ms left and the handler had not settled` },
         remainingMs(context),
       );
       void canon.flush();
     },
-    Math.max(0, remaining - marginMs),
+    remaining - marginMs,
   );
   timer.unref?.();
   return timer;

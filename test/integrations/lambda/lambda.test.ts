@@ -361,22 +361,35 @@ describe('canonLambda: the end of an invocation', () => {
   it('emits the events as LambdaTimeout shortly before the invocation would time out', async () => {
     const { sink, canon } = setup();
     let settled = false;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
     const handler = canonLambda(
       canon,
       async () => {
-        await sleep(2_000); // far past the deadline on purpose
+        await held; // still running when the guard fires
         settled = true;
         return { statusCode: 200 };
       },
-      { timeoutMarginMs: 100 },
+      { timeoutMarginMs: 800 },
     );
-    const pending = handler(httpApiEvent() as never, lambdaContext(150));
-    const event = await waitFor(() => sink.events[0], 1_500, 'the timeout event');
+    const pending = handler(httpApiEvent() as never, lambdaContext(1_000)); // the guard fires ~200 ms in
+    const event = await waitFor(() => sink.events[0], 5_000, 'the timeout event');
     expect(settled).toBe(false);
     expect(event).toMatchObject({ status_code: 500, outcome: 'error', error: { type: 'LambdaTimeout' } });
-    expect(event.faas.remaining_ms).toBeLessThanOrEqual(100);
+    expect(event.faas.remaining_ms).toBeLessThanOrEqual(800);
+    release();
     await pending;
     expect(sink.events).toHaveLength(1); // the late result adds no second event
+  });
+
+  it('arms no timeout guard when the invocation starts with less time than the margin', async () => {
+    const { sink, canon } = setup();
+    const handler = canonLambda(canon, async () => {
+      await sleep(20);
+      return { statusCode: 200 };
+    });
+    await handler(httpApiEvent() as never, lambdaContext(300)); // 300 ms left, margin 500
+    expect(sink.events[0]).toMatchObject({ status_code: 200, outcome: 'success' });
   });
 
   it('rejects bad arguments when wrapping, naming them', () => {

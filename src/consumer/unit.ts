@@ -20,24 +20,29 @@ import { parseTraceparent } from '../http/traceparent.js';
 import type { MessageSource, SourceMessage } from './source.js';
 import { WireHeaders } from './wire.js';
 
+/** What the unit reads of a delivery (a Lambda record view provides just this). */
+export type DeliveryView = Pick<SourceMessage, 'header' | 'subject' | 'attempt' | 'redelivered' | 'publishedAt'>;
+
 /** Milliseconds since the broker accepted the message (else since the event was created). */
-function lagMs(message: SourceMessage, envelope: EventEnvelope | undefined): number | undefined {
+function lagMs(message: DeliveryView, envelope: EventEnvelope | undefined): number | undefined {
   const since = message.publishedAt ?? (envelope ? Date.parse(envelope.timestamp) : Number.NaN);
   return Number.isFinite(since) ? roundMs(Math.max(0, Date.now() - since)) : undefined;
 }
 
 /**
  * Starts the wide event of `message` (not yet in scope: run the handler in `storage.run`).
+ * `maxAttempts` is left out of the event when unknown (SQS's redrive policy is not in
+ * the Lambda event).
  *
  * @example
  * const unit = startMessageUnit(canon, source, message, envelope, 5);
  */
 export function startMessageUnit(
   canon: Canon,
-  source: MessageSource,
-  message: SourceMessage,
+  source: Pick<MessageSource, 'kind' | 'consumer'>,
+  message: DeliveryView,
   envelope: EventEnvelope | undefined,
-  maxAttempts: number,
+  maxAttempts: number | undefined,
 ): WideEvent {
   const parent = parseTraceparent(message.header(WireHeaders.traceparent));
   const fields: Fields = {

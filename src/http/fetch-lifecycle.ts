@@ -33,6 +33,47 @@ export function startFetchUnit(canon: Canon, request: Request, path: string): Wi
 }
 
 /**
+ * The path of an absolute URL (`https://host/a/b?x=1` → `/a/b`) without parsing it
+ * whole; `/` when it has none.
+ *
+ * @example
+ * urlPath(request.url) // '/users/7'
+ */
+export function urlPath(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  let end = url.length;
+  const query = url.indexOf('?', start);
+  if (query !== -1) end = query;
+  const hash = url.indexOf('#', start);
+  if (hash !== -1 && hash < end) end = hash;
+  return url.slice(start, end);
+}
+
+/**
+ * Records the response on the unit and emits its event; `bytes` is the body size when
+ * known (ignored for responses that carry no body).
+ *
+ * @example
+ * finishFetchUnit(unit, 'GET', 200, 1234, '/users/:id');
+ */
+export function finishFetchUnit(
+  unit: WideEvent,
+  method: string,
+  status: number,
+  bytes: number | undefined,
+  route: string | undefined,
+): void {
+  const fields = unit.fields;
+  fields.status_code = status;
+  if (hasNoBody(method, status)) fields.response_size_bytes = 0;
+  else if (bytes !== undefined) fields.response_size_bytes = bytes;
+  if (fields.route === undefined) fields.route = route;
+  unit.end();
+}
+
+/**
  * Records the response on the unit and emits its event. `contentLength` is the
  * response's `content-length` header, if any.
  *
@@ -47,11 +88,6 @@ export function endFetchUnit(
   contentLength: string | null,
   route: string | undefined,
 ): void {
-  const fields = unit.fields;
-  fields.status_code = status;
   const length = contentLength === null ? Number.NaN : Number(contentLength);
-  if (hasNoBody(method, status)) fields.response_size_bytes = 0;
-  else if (Number.isInteger(length) && length >= 0) fields.response_size_bytes = length;
-  if (fields.route === undefined) fields.route = route;
-  unit.end();
+  finishFetchUnit(unit, method, status, Number.isInteger(length) && length >= 0 ? length : undefined, route);
 }

@@ -36,7 +36,7 @@ describe('package exports', () => {
       await import(${JSON.stringify(`${root}src/index.ts`)});
       const { createRequire } = await import('node:module');
       const loaded = Object.keys(createRequire(import.meta.url).cache);
-      const heavy = loaded.filter((path) => /node_modules\\/(express|fastify|hono|koa|pg|nats|amqplib|ioredis|redis|undici|@opentelemetry)\\//.test(path));
+      const heavy = loaded.filter((path) => /node_modules\\/(express|fastify|hono|koa|pg|nats|amqplib|ioredis|redis|undici|@opentelemetry|@nestjs|rxjs|reflect-metadata|graphql|graphql-yoga|@envelop|@apollo)\\//.test(path));
       console.log(JSON.stringify(heavy));
     `;
     const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {

@@ -24,8 +24,9 @@ async function watchOrders(base: string, user: string, ms: number): Promise<void
   const timer = setTimeout(() => controller.abort(), ms);
   try {
     const res = await fetch(`${base}/users/${user}/orders/stream`, { signal: controller.signal });
-    for await (const _chunk of res.body!) {
-      // order.fulfilled events arrive here
+    const reader = res.body!.getReader();
+    while (!(await reader.read()).done) {
+      // order.fulfilled events arrive here; reading them keeps the stream flowing
     }
   } catch {
     // hung up on purpose

@@ -13,10 +13,12 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 
 const groups = {
-  node: ['node:bare', 'node:canon', 'node:pino-http'],
+  node: ['node:bare', 'node:als', 'node:canon', 'node:pino-http'],
+  'node-writehead': ['node-writehead:bare', 'node-writehead:canon', 'node-writehead:pino-http'],
   express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
   fastify: ['fastify:bare', 'fastify:canon', 'fastify:logger'],
   hono: ['hono:bare', 'hono:canon'],
+  koa: ['koa:bare', 'koa:canon', 'koa:pino-http'],
   // not in the default run: `npm run bench:http features`
   features: [
     'node:bare',

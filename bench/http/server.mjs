@@ -1,14 +1,42 @@
 // One benchmark server per process: `node bench/http/server.mjs <variant> <port>`.
 // Every variant answers GET / with the same small JSON body; stdout goes to /dev/null.
+// Handlers look like real ones: each records two user fields on its logger's request
+// line (Canon: `getWideEvent()?.set`, pino-http: `req.log.setBindings`, evlog:
+// `req.log.set`; the bare servers record nothing), and node:http is measured with both
+// header styles, `setHeader` + `end` and `writeHead(status, headersObject)`.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 
 const [variant, port] = process.argv.slice(2);
 const BODY = JSON.stringify({ hello: 'world', items: [1, 2, 3] });
+const HEADERS = { 'content-type': 'application/json' };
+const USER = { id: 'u_1', plan: 'pro' };
 
-function handler(_req, res) {
-  res.setHeader('content-type', 'application/json');
-  res.end(BODY);
+/** A node:http handler that records the user with `annotate(req)` and answers in `style`. */
+function nodeHandler(annotate = () => {}, style = 'setHeader') {
+  if (style === 'writeHead') {
+    return (req, res) => {
+      annotate(req);
+      res.writeHead(200, HEADERS);
+      res.end(BODY);
+    };
+  }
+  return (req, res) => {
+    annotate(req);
+    res.setHeader('content-type', 'application/json');
+    res.end(BODY);
+  };
 }
+const handler = nodeHandler();
+
+const { getWideEvent } = await import('../../dist/index.js');
+/** What a handler (or a service it calls) writes on Canon's event of the request. */
+function canonUser() {
+  const event = getWideEvent();
+  event?.set('user.id', USER.id);
+  event?.set('user.plan', USER.plan);
+}
+const pinoUser = (req) => req.log.setBindings({ user: USER });
 
 async function canonInstance(extra = {}) {
   const { createCanon } = await import('../../dist/index.js');
@@ -23,7 +51,7 @@ async function canonInstance(extra = {}) {
 /** node:canon with one of the issue-17 features on (`node:canon+metrics`, ...). */
 async function nodeCanonWith(feature) {
   const { canonNode } = await import('../../dist/frameworks/node/index.js');
-  let handle = handler;
+  let handle = nodeHandler(canonUser);
   let config = {};
   let listener;
   if (feature === 'metrics') {
@@ -56,93 +84,145 @@ async function nodeCanonWith(feature) {
   }
   const canon = await canonInstance(config);
   if (feature === 'audit') {
+    const answer = handle;
     handle = (req, res) => {
       canon.audit({ action: 'bench.read', actor: 'u_1', target: req.url });
-      handler(req, res);
+      answer(req, res);
     };
   }
   const inner = canonNode(canon, handle);
   return http.createServer(listener ? listener(inner) : inner);
 }
 
-async function expressApp(setup) {
+async function expressApp(setup, annotate) {
   const { default: express } = await import('express');
   const app = express();
   await setup(app);
-  app.get('/', handler);
+  app.get('/', nodeHandler(annotate));
   return app;
 }
 
-async function fastifyApp(options, setup) {
+async function fastifyApp(options, setup, annotate = () => {}) {
   const { default: Fastify } = await import('fastify');
   const app = Fastify(options);
   await setup(app);
-  app.get('/', (_request, reply) => {
+  app.get('/', (request, reply) => {
+    annotate(request);
     reply.header('content-type', 'application/json').send(BODY);
   });
   await app.ready();
   return app.server;
 }
 
-async function honoServer(setup) {
+async function honoServer(setup, annotate = () => {}) {
   const { Hono } = await import('hono');
   const { createAdaptorServer } = await import('@hono/node-server');
   const app = new Hono();
   await setup(app);
-  app.get('/', (c) => c.body(BODY, 200, { 'content-type': 'application/json' }));
+  app.get('/', (c) => {
+    annotate(c);
+    return c.body(BODY, 200, HEADERS);
+  });
   return createAdaptorServer({ fetch: app.fetch });
 }
 
+async function koaServer(setup, annotate = () => {}) {
+  const { default: Koa } = await import('koa');
+  const { default: Router } = await import('@koa/router');
+  const app = new Koa();
+  const router = new Router();
+  await setup(app);
+  router.get('/', (ctx) => {
+    annotate(ctx);
+    ctx.type = 'application/json';
+    ctx.body = BODY;
+  });
+  app.use(router.routes());
+  return http.createServer(app.callback());
+}
+
+async function canonNodeServer(style) {
+  const { canonNode } = await import('../../dist/frameworks/node/index.js');
+  return http.createServer(canonNode(await canonInstance(), nodeHandler(canonUser, style)));
+}
+
+async function pinoNodeServer(style) {
+  const { default: pinoHttp } = await import('pino-http');
+  const log = pinoHttp();
+  const inner = nodeHandler(pinoUser, style);
+  return http.createServer((req, res) => {
+    log(req, res);
+    inner(req, res);
+  });
+}
+
+// The cost of AsyncLocalStorage alone: the bare handler inside an empty `storage.run`.
+const als = new AsyncLocalStorage();
+
 const variants = {
   'node:bare': async () => http.createServer(handler),
-  'node:canon': async () => {
-    const { canonNode } = await import('../../dist/frameworks/node/index.js');
-    return http.createServer(canonNode(await canonInstance(), handler));
-  },
+  'node:als': async () => http.createServer((req, res) => als.run({}, handler, req, res)),
+  'node:canon': () => canonNodeServer('setHeader'),
+  'node:pino-http': () => pinoNodeServer('setHeader'),
+  'node-writehead:bare': async () => http.createServer(nodeHandler(undefined, 'writeHead')),
+  'node-writehead:canon': () => canonNodeServer('writeHead'),
+  'node-writehead:pino-http': () => pinoNodeServer('writeHead'),
   'node:canon+metrics': () => nodeCanonWith('metrics'),
   'node:canon+dynamic': () => nodeCanonWith('dynamic'),
   'node:canon+audit': () => nodeCanonWith('audit'),
   'node:canon+enrichers': () => nodeCanonWith('enrichers'),
   'node:canon+channel': () => nodeCanonWith('channel'),
-  'node:pino-http': async () => {
-    const { default: pinoHttp } = await import('pino-http');
-    const log = pinoHttp();
-    return http.createServer((req, res) => {
-      log(req, res);
-      handler(req, res);
-    });
-  },
   'express:bare': async () => http.createServer(await expressApp(() => {})),
   'express:canon': async () => {
     const { canonExpress, canonExpressError } = await import('../../dist/frameworks/express/index.js');
     const canon = await canonInstance();
-    const app = await expressApp((app) => app.use(canonExpress(canon)));
+    const app = await expressApp((app) => app.use(canonExpress(canon)), canonUser);
     app.use(canonExpressError());
     return http.createServer(app);
   },
   'express:pino-http': async () => {
     const { default: pinoHttp } = await import('pino-http');
-    return http.createServer(await expressApp((app) => app.use(pinoHttp())));
+    return http.createServer(await expressApp((app) => app.use(pinoHttp()), pinoUser));
   },
   'express:evlog': async () => {
     const { initLogger } = await import('evlog');
     const { evlog } = await import('evlog/express');
     initLogger({ env: { service: 'bench' } });
-    return http.createServer(await expressApp((app) => app.use(evlog())));
+    return http.createServer(await expressApp((app) => app.use(evlog()), (req) => req.log.set({ user: USER })));
   },
   'fastify:bare': async () => fastifyApp({}, () => {}),
   'fastify:canon': async () => {
     const { canonFastify } = await import('../../dist/frameworks/fastify/index.js');
     const canon = await canonInstance();
-    return fastifyApp({}, (app) => app.register(canonFastify, { canon }));
+    return fastifyApp({}, (app) => app.register(canonFastify, { canon }), canonUser);
   },
-  // Fastify's own pino logger (incoming request + request completed lines), to /dev/null
-  'fastify:logger': async () => fastifyApp({ logger: true }, () => {}),
+  // Fastify's own pino logger (incoming request + request completed lines), to /dev/null;
+  // the user goes on the request's child logger, as Fastify's docs do
+  'fastify:logger': async () => fastifyApp({ logger: true }, () => {}, (request) => request.log.setBindings({ user: USER })),
   'hono:bare': async () => honoServer(() => {}),
   'hono:canon': async () => {
     const { canonHono } = await import('../../dist/frameworks/hono/index.js');
     const canon = await canonInstance();
-    return honoServer((app) => app.use(canonHono(canon)));
+    return honoServer((app) => app.use(canonHono(canon)), canonUser);
+  },
+  'koa:bare': async () => koaServer(() => {}),
+  'koa:canon': async () => {
+    const { canonKoa } = await import('../../dist/frameworks/koa/index.js');
+    const canon = await canonInstance();
+    return koaServer((app) => app.use(canonKoa(canon)), canonUser);
+  },
+  // pino-http as Koa middleware, as koa-pino-logger wires it
+  'koa:pino-http': async () => {
+    const { default: pinoHttp } = await import('pino-http');
+    const log = pinoHttp();
+    return koaServer(
+      (app) =>
+        app.use((ctx, next) => {
+          log(ctx.req, ctx.res);
+          return next();
+        }),
+      (ctx) => ctx.req.log.setBindings({ user: USER }),
+    );
   },
 };
 
@@ -157,5 +237,7 @@ server.keepAliveTimeout = 60_000;
 // per request can be compared even when the machine's speed drifts between runs.
 let requests = 0;
 server.on('request', () => requests++);
+// bench/http/profile.mjs stops the server with SIGINT: exit normally so --cpu-prof writes
+process.on('SIGINT', () => process.exit(0));
 process.on('message', () => process.send({ requests, cpu: process.cpuUsage() }));
 server.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));

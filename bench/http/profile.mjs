@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = join(root, '.cache/profiles', `${variant.replace(/[^\w+-]/g, '_')}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 
-const args = ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', dir, join(root, 'bench/http/server.mjs'), variant, '20990'];
+const args = ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', dir, process.env.BENCH_SERVER ?? join(root, 'bench/http/server.mjs'), variant, '20990'];
 const [command, argv] = hasTaskset ? ['taskset', ['-c', '0', NODE, ...args]] : [NODE, args];
 const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
 await new Promise((resolve) => child.once('message', resolve));

@@ -43,7 +43,7 @@ export interface ResolvedIngestOptions {
   maxBodyBytes: number;
   maxBatch: number;
   rateLimit: Required<BrowserIngestRateLimit> | undefined;
-  fields: ReadonlyArray<[name: string, path: string[]]>;
+  fields: ReadonlyArray<[name: string, path: readonly string[]]>;
   ip: (req: IncomingMessage) => string | undefined;
 }
 
@@ -87,7 +87,7 @@ function resolveRateLimit(rateLimit: unknown): Required<BrowserIngestRateLimit> 
   };
 }
 
-function resolveFields(fields: unknown): [string, string[]][] {
+function resolveFields(fields: unknown): [string, readonly string[]][] {
   if (fields === undefined) return [];
   if (!Array.isArray(fields)) throw invalidOption('fields', `expected an array of field paths, got ${describe(fields)}`);
   return fields.map((name, i) => {

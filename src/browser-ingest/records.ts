@@ -24,7 +24,7 @@ export interface BrowserUnit {
   spanId: string | undefined;
   browser: Fields;
   error: Fields | undefined;
-  fields: [path: string[], value: string | number | boolean][];
+  fields: [path: readonly string[], value: string | number | boolean][];
 }
 
 const LEVELS = new Set(['info', 'warn', 'error']);
@@ -135,7 +135,7 @@ function byType(record: Fields, browser: Fields): { error?: Fields } | undefined
 export function readRecord(
   record: unknown,
   context: BatchContext,
-  allowed: ReadonlyArray<[name: string, path: string[]]>,
+  allowed: ReadonlyArray<[name: string, path: readonly string[]]>,
 ): BrowserUnit | undefined {
   if (!isPlainObject(record)) return undefined;
   const timestamp = number(record.timestamp, 0, 8.64e15);

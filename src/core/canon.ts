@@ -12,6 +12,7 @@ import { droppedChannel, lateWriteChannel, publish, sinkErrorChannel, unitStartC
 import { type RequestHeaders, type UnitOwner, WideEvent } from './event.js';
 import { type ExitTarget, onProcessExit } from './exit.js';
 import { newSpanId, newTraceId, uuidv7 } from './ids.js';
+import { isoTimestamp } from './timestamp.js';
 import { createLogWriter, releaseLogOutput, setLatestLogOutput } from './log-output.js';
 import { type Fields, isPlainObject, isSafeKey } from './paths.js';
 import { type CanonStats, createPipeline, newStats } from './pipeline.js';
@@ -32,10 +33,23 @@ export interface UnitInit {
   traceFlags?: string;
   /** The validated W3C `tracestate` of the incoming trace (only with `traceId`). */
   traceState?: string;
-  /** Fields placed right after the standard ones (an adapter's `method`, `path`...). */
+  /**
+   * The request an HTTP unit serves: becomes `method`, `path`, `user_agent` right after the
+   * standard fields, with `route`, `status_code` and `response_size_bytes` slots the
+   * lifecycle fills in (written as named fields: one object shape for every request).
+   */
+  request?: RequestParts;
+  /** Fields placed right after the standard ones (and the request's). */
   fields?: Fields;
   /** The request's headers, for plugins (`canon/enrichers`). */
   headers?: RequestHeaders;
+}
+
+/** @internal The parts of a request its unit records (see `UnitInit.request`). */
+export interface RequestParts {
+  method: string | undefined;
+  path: string;
+  userAgent: string | undefined;
 }
 
 export interface Canon {
@@ -62,17 +76,6 @@ export interface Canon {
   audit(record: AuditInput): void;
   /** @internal Starts a unit of work (adapters call this). */
   startUnit(init: UnitInit): WideEvent;
-}
-
-let isoCacheMs = -1;
-let isoCache = '';
-/** @internal ISO 8601 text of `ms`, cached for the current millisecond. */
-export function isoTimestamp(ms: number): string {
-  if (ms !== isoCacheMs) {
-    isoCacheMs = ms;
-    isoCache = new Date(ms).toISOString();
-  }
-  return isoCache;
 }
 
 /** A static field's value for one event: plain objects and arrays copied at every level. */
@@ -188,6 +191,15 @@ export function createCanon(config: CanonConfig = {}): Canon {
       version: resolved.version,
       host: resolved.host,
     };
+    const request = init.request;
+    if (request !== undefined) {
+      fields.method = request.method;
+      fields.path = request.path;
+      fields.route = undefined;
+      fields.status_code = undefined;
+      fields.response_size_bytes = undefined;
+      fields.user_agent = request.userAgent;
+    }
     const extra = init.fields;
     if (extra) for (const key in extra) fields[key] = extra[key];
     fields.duration_ms = undefined;

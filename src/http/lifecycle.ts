@@ -105,14 +105,6 @@ export function startRequestUnit(
   tracestateHeader: string | string[] | undefined | null,
   headers?: RequestHeaders,
 ): WideEvent {
-  const fields: Fields = {
-    method,
-    path: pathOf(url),
-    route: undefined,
-    status_code: undefined,
-    response_size_bytes: undefined,
-  };
-  if (typeof userAgent === 'string') fields.user_agent = userAgent;
   const trace = parseTraceparent(traceparentHeader);
   return canon.startUnit({
     kind: 'http',
@@ -121,7 +113,7 @@ export function startRequestUnit(
     parentSpanId: trace?.parentSpanId,
     traceFlags: trace?.flags,
     traceState: trace && tracestateHeader ? parseTracestate(tracestateHeader) : undefined,
-    fields,
+    request: { method, path: pathOf(url), userAgent: typeof userAgent === 'string' ? userAgent : undefined },
     headers,
   });
 }

@@ -5,7 +5,7 @@
  * ...bindings, ...obj }`; ids come from the unit in scope. Errors found at the top level
  * of `obj` (`{ err }`) or passed as `obj` are serialized like pino's `err` serializer.
  */
-import { isoTimestamp } from '../core/canon.js';
+import { isoTimestamp } from '../core/timestamp.js';
 import type { WideEvent } from '../core/event.js';
 import { normalizeError } from '../core/normalize-error.js';
 import { type Fields, isSafeKey } from '../core/paths.js';

@@ -39,7 +39,7 @@ export interface CanonGraphQLOptions {
 /** @internal The validated options. */
 export interface GraphQLSettings {
   route: CanonGraphQLOptions['route'] | undefined;
-  variables: string[][];
+  variables: (readonly string[])[];
   resolvers: 'off' | 'slow' | 'all';
   slowResolverMs: number;
   maxResolvers: number;

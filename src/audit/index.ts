@@ -14,7 +14,6 @@ import type { AuditInput } from './record.js';
 
 export type { AuditConfig } from './options.js';
 export type { AuditInput } from './record.js';
-export { type CommandOutput, auditVerifyCommand } from './verify-cli.js';
 export { type AuditVerifyFilesResult, verifyAuditFiles } from './verify-files.js';
 export { type AuditVerifyOptions, type AuditVerifyResult, verifyAuditChain } from './verify.js';
 

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCommand } from './args.js';
 import type { Command, CommandContext } from './command.js';
+import { auditCommand } from './commands/audit.js';
 import { consoleCommand } from './commands/console.js';
 import { flowsCommand } from './commands/flows.js';
 import { outboxCommand } from './commands/outbox.js';
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   outboxCommand,
   webhooksCommand,
   consoleCommand,
+  auditCommand,
 ];
 
 function version(): string {

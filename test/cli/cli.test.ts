@@ -26,7 +26,7 @@ describe('canon', () => {
   it('--help lists the commands (exit 0); no command prints it to stderr (exit 2)', async () => {
     const help = await canon(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['pretty', 'tail', 'query', 'trace', 'flows', 'outbox', 'webhooks', 'console']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['pretty', 'tail', 'query', 'trace', 'flows', 'outbox', 'webhooks', 'console', 'audit']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     const none = await canon([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: canon <command>');
@@ -43,7 +43,7 @@ describe('canon', () => {
 
   it('answers a wrong command, option or value with one line and exit 2', async () => {
     const cases: [string[], string][] = [
-      [['nope'], 'canon: unknown command "nope" (commands: pretty, tail, query, trace, flows, outbox, webhooks, console)'],
+      [['nope'], 'canon: unknown command "nope" (commands: pretty, tail, query, trace, flows, outbox, webhooks, console, audit)'],
       [['pretty', '--bogus'], 'canon pretty: unknown option --bogus (see canon pretty --help)'],
       [['pretty', '--slow', 'fast', '-'], 'canon pretty: --slow expects a number >= 0, got "fast"'],
       [['query', 'x.jsonl', '--limit', '2.5'], 'canon query: --limit expects a whole number >= 0, got "2.5"'],

@@ -5,6 +5,9 @@
  *
  * - `<!-- peers: pg @types/pg -->`: the packages the page's code needs besides `canon`,
  *   `typescript` and `@types/node` (every page gets those three). Required on every page.
+ * - `<!-- tsconfig: {"experimentalDecorators": true} -->`: compiler options (JSON) the
+ *   page's project sets on top of the fresh strict ones, for code that needs them (Nest's
+ *   decorators); the page must show the reader the same options in a `json` block.
  * - `<!-- prelude … -->` right before a block: hidden lines the block is compiled after
  *   (the `app`, `pool` or `req` an excerpt takes from the page's first example).
  * - `<!-- file: schema.ts … -->`: a file written next to the blocks (`./schema.js` imports).
@@ -25,6 +28,10 @@ export interface DocPage {
   path: string;
   /** The peer list of `<!-- peers: … -->`, `undefined` when the page has none. */
   peers: string[] | undefined;
+  /** The compiler options of `<!-- tsconfig: … -->`, `{}` when the page has none. */
+  compilerOptions: Record<string, unknown>;
+  /** The code of the page's `json` blocks (where a page shows its tsconfig). */
+  json: string[];
   blocks: DocBlock[];
   files: { name: string; content: string }[];
   setup: string[];
@@ -49,7 +56,7 @@ interface Fence {
 /** Parses one page; throws on a malformed note so a typo cannot silently skip a check. */
 export function parsePage(path: string, text: string): DocPage {
   const lines = text.split('\n');
-  const page: DocPage = { path, peers: undefined, blocks: [], files: [], setup: [], prose: '' };
+  const page: DocPage = { path, peers: undefined, compilerOptions: {}, json: [], blocks: [], files: [], setup: [], prose: '' };
   const prose: string[] = [];
   let fence: Fence | undefined;
   let prelude: DocBlock['prelude'];
@@ -65,6 +72,7 @@ export function parsePage(path: string, text: string): DocPage {
         if (TYPESCRIPT.has(fence.lang)) page.blocks.push({ line: fence.start + 2, code: fence.lines.join('\n'), prelude });
         else if (prelude) throw new Error(`${where(fence.start)}: a prelude before a ${fence.lang || 'plain'} block`);
         else if (!OTHER_LANGUAGES.has(fence.lang)) throw new Error(`${where(fence.start)}: unknown fence language "${fence.lang}"`);
+        else if (fence.lang === 'json') page.json.push(fence.lines.join('\n'));
         fence = undefined;
         prelude = undefined;
       } else fence.lines.push(line);
@@ -84,10 +92,11 @@ export function parsePage(path: string, text: string): DocPage {
       fence = { marker: opening[1]!, lang: opening[2]!, start: i, lines: [] };
       continue;
     }
-    const note = /^<!--\s*(peers|setup):(.*?)\s*-->\s*$/.exec(line);
+    const note = /^<!--\s*(peers|setup|tsconfig):(.*?)\s*-->\s*$/.exec(line);
     if (note) {
       const value = note[2]!.trim();
       if (note[1] === 'peers') page.peers = value === '' ? [] : value.split(/\s+/);
+      else if (note[1] === 'tsconfig') page.compilerOptions = compilerOptionsNote(value, where(i));
       else page.setup.push(value);
       continue;
     }
@@ -104,6 +113,20 @@ export function parsePage(path: string, text: string): DocPage {
   if (comment) throw new Error(`${where(comment.start)}: unclosed note`);
   page.prose = prose.join('\n');
   return page;
+}
+
+/** The object of a `tsconfig` note; throws when it is not a JSON object. */
+function compilerOptionsNote(value: string, at: string): Record<string, unknown> {
+  let options: unknown;
+  try {
+    options = JSON.parse(value);
+  } catch {
+    throw new Error(`${at}: the tsconfig note is not JSON: ${value}`);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new Error(`${at}: the tsconfig note must be an object of compiler options`);
+  }
+  return options as Record<string, unknown>;
 }
 
 /** README.md and every docs/*.md page of the repository at `root`. */

@@ -24,15 +24,24 @@ export interface ProjectOptions {
   peers: string[];
   /** `'NodeNext'` (default) or `'node10'` (the legacy resolution that ignores `exports`). */
   moduleResolution?: 'NodeNext' | 'node10';
+  /**
+   * Added to the fresh strict options (a page's `tsconfig` note: Nest's decorators); they
+   * may not change those (a page cannot turn `strict` off).
+   */
+  compilerOptions?: Record<string, unknown>;
 }
 
-/** The tsconfig of a fresh strict Node project (the shape of `@tsconfig/node20`). */
-function compilerOptions(moduleResolution: ProjectOptions['moduleResolution']): Record<string, unknown> {
+/** The tsconfig of a fresh strict Node project (the shape of `@tsconfig/node20`), plus `options.compilerOptions`. */
+function compilerOptions(options: ProjectOptions): Record<string, unknown> {
   const modules =
-    moduleResolution === 'node10'
+    options.moduleResolution === 'node10'
       ? { module: 'CommonJS', moduleResolution: 'node10', esModuleInterop: true }
       : { module: 'NodeNext', moduleResolution: 'NodeNext' };
-  return { target: 'ES2022', lib: ['ES2023'], ...modules, strict: true, skipLibCheck: false, noEmit: true };
+  const fresh = { target: 'ES2022', lib: ['ES2023'], ...modules, strict: true, skipLibCheck: false, noEmit: true };
+  const added = options.compilerOptions ?? {};
+  const changed = Object.keys(added).filter((name) => name in fresh);
+  if (changed.length > 0) throw new Error(`compiler options ${changed.join(', ')} are the fresh project's own`);
+  return { ...fresh, ...added };
 }
 
 function link(root: string, dir: string, name: string): void {
@@ -87,7 +96,7 @@ export function createProject(root: string, tarball: string, dir: string, option
   );
   writeFileSync(
     join(dir, 'tsconfig.json'),
-    `${JSON.stringify({ compilerOptions: compilerOptions(options.moduleResolution), include: ['**/*.ts'], exclude: ['node_modules'] }, null, 2)}\n`,
+    `${JSON.stringify({ compilerOptions: compilerOptions(options), include: ['**/*.ts'], exclude: ['node_modules'] }, null, 2)}\n`,
   );
 }
 

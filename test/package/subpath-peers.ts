@@ -35,6 +35,17 @@ export const SUBPATH_PEERS: Record<string, string[]> = {
   './nats': ['nats'],
   './rabbitmq': ['amqplib'],
   './redis-streams': ['ioredis'],
+  './metrics': ['prom-client'],
+  './audit': [],
+  './enrichers': [], // bowser is loaded at run time by userAgent(); its types are not exposed
+  './console': [],
+  './browser': [],
+  './react': [], // useCanonEvents is typed without React's types
+  './browser-ingest': [],
+  './nestjs': ['@nestjs/common'],
+  './graphql': ['graphql'],
+  './fetch-handler': [],
+  './lambda': [], // the events are typed by Canon (no @types/aws-lambda)
 };
 
 /** `@types/express` → `express`: the module a types package describes. */

@@ -25,12 +25,22 @@ const subpaths = Object.entries<{ default: string }>(pkg.exports)
     source: target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'),
   }));
 
-/** The optional peers a subpath may load on import: the one it adapts, nothing else. */
+/**
+ * The optional peers a subpath may load on import: the one it adapts (with what that peer
+ * itself loads, when it is a peer too), nothing else.
+ */
 const NEEDS: Record<string, string[]> = {
   './hono': ['hono'], // hono/route, for the matched route
   './otel': ['@opentelemetry/api'],
   './nats': ['nats'], // the JetStream header and codec helpers
+  './metrics': ['@opentelemetry/api', 'prom-client'], // prom-client requires @opentelemetry/api itself
+  './react': ['react'],
+  './nestjs': ['@nestjs/common', '@nestjs/core', 'rxjs'],
+  './graphql': ['graphql'],
 };
+
+/** `canon`, `canon/express`: how a subpath is imported. */
+const specifier = (subpath: string) => `canon${subpath.slice(1)}`;
 
 describe('export names per subpath', () => {
   const program = ts.createProgram(
@@ -39,7 +49,7 @@ describe('export names per subpath', () => {
   );
   const checker = program.getTypeChecker();
   for (const { subpath, source } of subpaths) {
-    it(`canon${subpath.slice(1)}`, () => {
+    it(specifier(subpath), () => {
       const file = program.getSourceFile(`${root}${source}`)!;
       const symbol = checker.getSymbolAtLocation(file)!;
       const names = checker.getExportsOfModule(symbol).map((exported) => {
@@ -73,10 +83,10 @@ async function loadedPeers(source: string): Promise<string[]> {
 }
 
 describe('importing a subpath loads only the peers it needs', () => {
-  it.concurrent.each(subpaths.map(({ subpath, source }) => [subpath, source]))(
-    'canon%s',
+  it.concurrent.each(subpaths.map(({ subpath, source }) => [specifier(subpath), subpath, source]))(
+    '%s',
     { timeout: 60_000 },
-    async (subpath, source) => {
+    async (_name, subpath, source) => {
       expect(await loadedPeers(source)).toEqual(NEEDS[subpath] ?? []);
     },
   );

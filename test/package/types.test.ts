@@ -1,3 +1,13 @@
+/**
+ * Types that compile for a new user. Canon is built and packed; every `ts` block of
+ * README.md and docs/*.md is compiled in a fresh strict project (see ./project.ts) holding
+ * only the packages its page's `<!-- peers: … -->` note names, with the compiler options
+ * of its `<!-- tsconfig: {…} -->` note when it has one (docs/nestjs.md: Nest's decorators;
+ * the notes are listed in ./markdown.ts). Pages that need the same packages and options
+ * share a project. Each subpath's declarations are compiled the same way with the packages
+ * SUBPATH_PEERS gives it (./subpath-peers.ts), and must import exactly those; all of them
+ * once more under `moduleResolution: node10`, through package.json's `typesVersions`.
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,20 +27,22 @@ const subpaths = Object.keys(pkg.exports).filter((subpath) => subpath !== './pac
 const pages = readPages(root);
 const specifier = (subpath: string) => (subpath === '.' ? 'canon' : `canon/${subpath.slice(2)}`);
 
-/** Pages and subpaths that need the same packages share one fresh project. */
+/** Pages and subpaths that need the same packages and compiler options share one fresh project. */
 interface Group {
   peers: string[];
+  compilerOptions: Record<string, unknown>;
   pages: DocPage[];
   subpaths: string[];
 }
 const groups = new Map<string, Group>();
-function group(peers: string[]): Group {
+function group(peers: string[], compilerOptions: Record<string, unknown> = {}): Group {
   const sorted = [...new Set(peers)].sort();
-  const key = sorted.join(' ');
-  if (!groups.has(key)) groups.set(key, { peers: sorted, pages: [], subpaths: [] });
+  const options = Object.keys(compilerOptions).length > 0 ? ` ${JSON.stringify(compilerOptions)}` : '';
+  const key = `${sorted.join(' ')}${options}`;
+  if (!groups.has(key)) groups.set(key, { peers: sorted, compilerOptions, pages: [], subpaths: [] });
   return groups.get(key)!;
 }
-for (const page of pages) if (page.peers) group(page.peers).pages.push(page);
+for (const page of pages) if (page.peers) group(page.peers, page.compilerOptions).pages.push(page);
 for (const subpath of subpaths) if (SUBPATH_PEERS[subpath]) group(SUBPATH_PEERS[subpath]).subpaths.push(subpath);
 
 let tarball: string;
@@ -113,6 +125,23 @@ describe('docs pages', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('a page with a tsconfig note shows the reader those compiler options in a json block', () => {
+    const shown = (page: DocPage) =>
+      page.json.some((code) => {
+        let options: unknown;
+        try {
+          options = (JSON.parse(code) as { compilerOptions?: unknown }).compilerOptions;
+        } catch {
+          return false; // an excerpt (`…`) is not a tsconfig
+        }
+        const given = (options ?? {}) as Record<string, unknown>;
+        return Object.entries(page.compilerOptions).every(([name, value]) => JSON.stringify(given[name]) === JSON.stringify(value));
+      });
+    const noted = pages.filter((page) => Object.keys(page.compilerOptions).length > 0);
+    expect(noted.map((page) => page.path)).toContain('docs/nestjs.md');
+    expect(noted.filter((page) => !shown(page)).map((page) => page.path)).toEqual([]);
+  });
+
   it('a page whose code uses top-level await says the project must be an ES module', () => {
     const silent = pages.filter(
       (page) => page.blocks.some((block) => usesTopLevelAwait(block.code)) && !page.prose.includes('"type": "module"'),
@@ -123,13 +152,20 @@ describe('docs pages', () => {
   it('finds the blocks of every page (the parser reads fences and notes)', () => {
     const blocks = pages.flatMap((page) => page.blocks);
     expect(blocks.length).toBeGreaterThan(50);
-    expect(pages.find((page) => page.path === 'README.md')?.blocks).toHaveLength(1);
+    expect(pages.find((page) => page.path === 'README.md')?.blocks).toHaveLength(2); // Quick start, the console
   });
 });
 
 describe('published declarations', () => {
   it('every subpath is in SUBPATH_PEERS, and every entry is a subpath', () => {
     expect(Object.keys(SUBPATH_PEERS).sort()).toEqual([...subpaths].sort());
+  });
+
+  it("typesVersions maps every subpath to its exports' types, and nothing else (node10 has no exports map)", () => {
+    const mapped = Object.entries<string[]>(pkg.typesVersions['*']).map(([path, targets]) => [`./${path}`, targets]);
+    const exported = subpaths.filter((subpath) => subpath !== '.').map((subpath) => [subpath, [pkg.exports[subpath].types]]);
+    expect(Object.fromEntries(mapped)).toEqual(Object.fromEntries(exported));
+    expect(pkg.types).toBe(pkg.exports['.'].types);
   });
 
   it("each subpath's declarations import exactly the peers SUBPATH_PEERS gives it (no other peer's types)", () => {
@@ -149,11 +185,12 @@ describe('published declarations', () => {
 });
 
 describe('fresh strict projects (skipLibCheck: false) with only the packages each page or subpath needs', () => {
-  for (const [key, { peers, pages: grouped, subpaths: imported }] of groups) {
+  for (const [key, { peers, compilerOptions, pages: grouped, subpaths: imported }] of groups) {
     const what = [...grouped.map((page) => page.path), ...imported.map(specifier)].join(', ');
     it(`[${key || 'no peer'}] ${what}`, () => {
-      const name = key === '' ? 'no-peers' : key.replace(/[@/]/g, '_').replace(/ /g, '+');
-      checkProject(name, { peers }, (dir) => {
+      const options = Object.keys(compilerOptions).sort().join('+');
+      const name = `${peers.length === 0 ? 'no-peers' : peers.join('+').replace(/[@/]/g, '_')}${options ? `+${options}` : ''}`;
+      checkProject(name, { peers, compilerOptions }, (dir) => {
         const where = new Map<string, (line: number) => string>();
         for (const page of grouped) writePage(dir, page, where);
         if (imported.length > 0) {

@@ -7,7 +7,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Canon } from '../core/canon.js';
 import type { RequestHeaders, WideEvent } from '../core/event.js';
-import type { Fields } from '../core/paths.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 import { pathOf } from './request-target.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';

@@ -28,6 +28,7 @@ const groups = {
     'node:canon+audit',
     'node:canon+enrichers',
     'node:canon+channel',
+    'node:canon+all',
   ],
 };
 const only = process.argv[2];

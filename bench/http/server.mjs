@@ -77,6 +77,22 @@ async function nodeCanonWith(feature) {
       req.headers['cf-ipcountry'] = 'FR';
       inner(req, res);
     };
+  } else if (feature === 'all') {
+    // trackPg, fetch tracking, the logger and the OTel bridge all on; each request logs once
+    const { otelBridge } = await import('../../dist/otel/index.js');
+    const { trackPg } = await import('../../dist/tracking/pg/index.js');
+    const { installFetchTracking } = await import('../../dist/tracking/fetch/index.js');
+    const { getLogger } = await import('../../dist/logger/index.js');
+    const { default: pg } = await import('pg');
+    trackPg(new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }));
+    installFetchTracking();
+    config = { plugins: [otelBridge()] };
+    const log = getLogger('bench');
+    const answer = handle;
+    handle = (req, res) => {
+      log.info({ plan: USER.plan }, 'user loaded');
+      answer(req, res);
+    };
   } else if (feature === 'channel') {
     const { subscribe } = await import('node:diagnostics_channel');
     subscribe('canon:event', () => {});
@@ -172,6 +188,7 @@ const variants = {
   'node:canon+audit': () => nodeCanonWith('audit'),
   'node:canon+enrichers': () => nodeCanonWith('enrichers'),
   'node:canon+channel': () => nodeCanonWith('channel'),
+  'node:canon+all': () => nodeCanonWith('all'),
   'express:bare': async () => http.createServer(await expressApp(() => {})),
   'express:canon': async () => {
     const { canonExpress, canonExpressError } = await import('../../dist/frameworks/express/index.js');

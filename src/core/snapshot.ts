@@ -54,7 +54,7 @@ export function snapshot(
   const walk: Walk = { limits, includeStack, stack: [fields], redactor };
   // the root is always the event's own plain object: a `toJSON` key on it is a user field
   // (a function: left out), never a replacement for the whole event
-  return copyPlain(fields, 0, walk, redactor?.matcher?.start());
+  return copyPlain(fields, 0, walk, redactor?.matcher?.start(), Object.getPrototypeOf(fields) === Object.prototype);
 }
 
 function copy(value: unknown, depth: number, walk: Walk, state: MatchState | undefined): unknown {
@@ -85,7 +85,14 @@ function copyObject(value: object, depth: number, walk: Walk, state: MatchState 
   if (depth >= walk.limits.depth) return TOO_DEEP;
   walk.stack.push(value);
   try {
-    // inside the try: `instanceof` throws on a revoked Proxy
+    // inside the try: `getPrototypeOf` and `instanceof` throw on a revoked Proxy.
+    // Plain objects first: most values of an event are, and none of the checks below apply.
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return copy(toJSON.call(value), depth, walk, state);
+      return copyPlain(value as Fields, depth, walk, state, true);
+    }
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
     if (value instanceof Error) {
       return copyObject(normalizeError(value, { includeStack: walk.includeStack }), depth, walk, state);
@@ -97,7 +104,7 @@ function copyObject(value: object, depth: number, walk: Walk, state: MatchState 
     if (value instanceof Set) return copyArray(Array.from(value), depth, walk, state);
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') return copy(toJSON.call(value), depth, walk, state);
-    return copyPlain(value as Fields, depth, walk, state);
+    return copyPlain(value as Fields, depth, walk, state, false);
   } catch {
     return UNSERIALIZABLE;
   } finally {
@@ -178,14 +185,13 @@ function freeKey(out: Fields, scrubbed: string): string {
   return `${scrubbed} (${n})`;
 }
 
-function copyPlain(value: Fields, depth: number, walk: Walk, state: MatchState | undefined): Fields {
+function copyPlain(value: Fields, depth: number, walk: Walk, state: MatchState | undefined, plain: boolean): Fields {
   const out: Fields = {};
   const max = walk.limits.keys;
   let kept = 0;
   let seen = 0;
   // for...in walks V8's enum cache without allocating a key array; a plain object has no
   // enumerable inherited keys, other objects are filtered to own keys like JSON.stringify.
-  const plain = Object.getPrototypeOf(value) === Object.prototype;
   for (const key in value) {
     if (!plain && !Object.hasOwn(value, key)) continue;
     if (kept === max) {

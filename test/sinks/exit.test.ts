@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,8 @@ describe('no event lost at exit', () => {
     // a second copy of the sources (as when two packages each depend on their own Canon)
     const copy = fileURLToPath(new URL(`../../node_modules/.canon-copy-${process.pid}`, import.meta.url));
     cpSync(fileURLToPath(new URL('../../src', import.meta.url)), copy, { recursive: true });
+    // an ES module like the package itself (an ESM-only dependency cannot be required)
+    writeFileSync(join(copy, 'package.json'), '{"type":"module"}');
     try {
       const result = await runCase(['two-copies', copy], { signal: 'SIGTERM' });
       expect(result.signal).toBe('SIGTERM');

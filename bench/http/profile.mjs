@@ -3,7 +3,7 @@
 // CPU 0 under wrk on CPU 1; the profile's self time is summed per function and per file
 // group (Canon's dist, node: internals, dependencies, GC, idle) and printed as µs per
 // request. The .cpuprofile is kept under .cache/profiles for Chrome DevTools.
-// BENCH_NODE picks the Node binary, as in bench:http.
+// BENCH_NODE picks the Node binary, as in bench:http; BENCH_SERVER another server script.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -13,7 +13,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 
 const groups = {
-  node: ['node:bare', 'node:als', 'node:canon', 'node:pino-http'],
+  node: ['node:bare', 'node:als', 'node:canon', 'node:pino-http', 'node:pino-http+sync4k'],
   'node-writehead': ['node-writehead:bare', 'node-writehead:canon', 'node-writehead:pino-http'],
   express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
   fastify: ['fastify:bare', 'fastify:canon', 'fastify:logger'],

@@ -162,9 +162,11 @@ async function canonNodeServer(style) {
   return http.createServer(canonNode(await canonInstance(), nodeHandler(canonUser, style)));
 }
 
-async function pinoNodeServer(style) {
+/** pino-http as its README sets it up; `destination`: pino's own buffered sync writer instead. */
+async function pinoNodeServer(style, destination = false) {
   const { default: pinoHttp } = await import('pino-http');
-  const log = pinoHttp();
+  const { default: pino } = await import('pino');
+  const log = destination ? pinoHttp({ logger: pino(pino.destination({ sync: true, minLength: 4096 })) }) : pinoHttp();
   const inner = nodeHandler(pinoUser, style);
   return http.createServer((req, res) => {
     log(req, res);
@@ -180,6 +182,8 @@ const variants = {
   'node:als': async () => http.createServer((req, res) => als.run({}, handler, req, res)),
   'node:canon': () => canonNodeServer('setHeader'),
   'node:pino-http': () => pinoNodeServer('setHeader'),
+  // the same, writing like Canon's stdout sink does: synchronous 4 KiB batches
+  'node:pino-http+sync4k': () => pinoNodeServer('setHeader', true),
   'node-writehead:bare': async () => http.createServer(nodeHandler(undefined, 'writeHead')),
   'node-writehead:canon': () => canonNodeServer('writeHead'),
   'node-writehead:pino-http': () => pinoNodeServer('writeHead'),

@@ -1,8 +1,10 @@
 // `npm run bench:http [group]`: bare servers vs Canon vs peers, measured in one run.
 // Each variant runs alone on CPU 0, the load generator on CPU 1, stdout to /dev/null.
-// Variants are interleaved over several rounds; medians are reported. Two ratios:
-// req/s against the bare server, and the bare server's CPU time per request divided by
-// the variant's (the same quantity, but far less sensitive to the machine's speed drift).
+// Variants are interleaved over several rounds; medians are reported, with the spread of
+// the CPU time across rounds. Two measures: req/s against the bare server, and the server's
+// own CPU time per request, from which the CPU a logger adds to the bare server follows
+// (far less sensitive to the machine's speed drift than req/s). For a measure that does
+// not move with the host's load at all, see bench/http/instructions.mjs.
 import { fileURLToPath } from 'node:url';
 import { hasTaskset, hasWrk, load, measure, median, startServer, stopServer } from '../lib/load.mjs';
 
@@ -59,15 +61,22 @@ stdout.write(
     `${hasTaskset ? 'server on CPU 0, load on CPU 1' : 'no CPU pinning'}, ` +
     `${ROUNDS} rounds × ${SECONDS}s (medians)\n\n`,
 );
-stdout.write('| variant | req/s | req/s vs bare | CPU µs/req | CPU vs bare |\n|---|---:|---:|---:|---:|\n');
+stdout.write(
+  '| variant | req/s | req/s vs bare | CPU µs/req | spread (min–max) | added CPU µs/req | added vs bare CPU |\n' +
+    '|---|---:|---:|---:|---:|---:|---:|\n',
+);
 for (const [group, names] of selected) {
   const bare = results[`${group === 'features' ? 'node' : group}:bare`];
+  const bareCpu = median(bare.cpuUs);
   for (const name of names) {
     const rps = median(results[name].rps);
     const cpu = median(results[name].cpuUs);
+    const sorted = [...results[name].cpuUs].sort((a, b) => a - b);
+    const added = cpu - bareCpu;
     stdout.write(
       `| ${name} | ${Math.round(rps).toLocaleString('en-US')} | ${(rps / median(bare.rps)).toFixed(2)} | ` +
-        `${cpu.toFixed(1)} | ${(median(bare.cpuUs) / cpu).toFixed(2)} |\n`,
+        `${cpu.toFixed(1)} | ${sorted[0].toFixed(1)}–${sorted.at(-1).toFixed(1)} | ` +
+        `${name.endsWith(':bare') ? '–' : added.toFixed(1)} | ${name.endsWith(':bare') ? '–' : `${Math.round((100 * added) / bareCpu)}%`} |\n`,
     );
   }
 }

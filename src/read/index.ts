@@ -13,7 +13,9 @@
  * - Query: `queryEvents({ files | lines, sql | where/groupBy/agg/... })` → `{ columns, rows }`
  *   over DuckDB (`@duckdb/node-api`, optional peer; missing → `CANON_MISSING_DEPENDENCY`).
  * - Traces: `traceTree(events, traceId)` → nodes with depth, offset, duration and
- *   `missingParent`; `renderWaterfall(tree)` for terminals.
+ *   `missingParent` (a child joins the event whose `span_id`, `external.calls[].span_id`,
+ *   `events_published[].span_id` or `webhook.span_id` is its `parent_span_id`);
+ *   `renderWaterfall(tree)` for terminals.
  * - Flows: `collectFlows()` / `buildFlows(events)` → `FlowMap`; `flowsMarkdown(map)`,
  *   `flowsMermaid(map)`.
  * - Operations: `openDatabase(url)` (pg, optional peer), `deadOutboxRows(outbox)`,

@@ -34,7 +34,7 @@ describe('browserIngest: options', () => {
     expect(optionOf(() => browserIngest(canon, undefined as never))[0]).toBe('origins');
     expect(optionOf(() => browserIngest(canon, {} as never))).toEqual([
       'origins',
-      "canon: invalid option `origins`: required: the origins whose pages may send (['https://shop.example']) or '*', got undefined undefined",
+      "canon: invalid option `origins`: required: the origins whose pages may send (['https://shop.example']) or '*', got undefined",
     ]);
     expect(optionOf(() => browserIngest(canon, { origins: [] }))[0]).toBe('origins');
     expect(optionOf(() => browserIngest(canon, { origins: [ORIGIN, 'https://shop.example/'] }))[0]).toBe('origins[1]');

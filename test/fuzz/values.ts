@@ -73,9 +73,10 @@ export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.integer({ min: 0, max: hostile().length - 1 }).map((i) => hostile()[i]), { maxKeys: 3 }) },
 );
 
-/** Dot-paths, valid and not. */
+/** Dot-paths, valid and not, and the bracket forms of redaction paths (which set() takes as keys). */
 export const anyPath: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('user.id', 'a.b.c', 'db.query_count', '', '.', 'a..b', '__proto__.x', 'constructor', 'toString', 'a.0.b'),
+  fc.constantFrom('items[*].card', 'items[0].card', 'headers["x-api-key"]', "headers['x-api-key']", '["a.b"]', 'a[', 'a]]', '*', '**.password'),
   fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.')),
   fc.string({ maxLength: 30 }),
 );

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,6 +88,7 @@ describe('canon/hono', () => {
   it('reports the route when the app uses another copy of hono than the one Canon resolves', async () => {
     // a real second copy (as in a monorepo or a linked package): its own module instances,
     // so `hono/route`'s module-local Symbol does not find this app's match data
+    mkdirSync(join(root, 'node_modules/.cache'), { recursive: true }); // absent on a fresh install
     const copy = mkdtempSync(join(root, 'node_modules/.cache/canon-hono-copy-'));
     closers.push(async () => rmSync(copy, { recursive: true, force: true }));
     cpSync(join(root, 'node_modules/hono'), join(copy, 'node_modules/hono'), { recursive: true });

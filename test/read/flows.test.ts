@@ -27,6 +27,19 @@ describe('buildFlows', () => {
     });
   });
 
+  it('counts the outbox relay as a relay only, though it lists the event it sends on in events_published', () => {
+    const map = buildFlows([
+      { kind: 'http', service: 'shop', method: 'POST', route: '/orders', outcome: 'success', events_published: [{ type: 'order.placed', id: 'e1', span_id: 'a' }] },
+      { kind: 'outbox', service: 'shop', outcome: 'success', event: { id: 'e1', type: 'order.placed' }, outbox: { topic: 'orders' }, events_published: [{ type: 'order.placed', id: 'e1', span_id: 'b' }] },
+      // a consumer that handles one event and creates another is that one's producer
+      { kind: 'message', service: 'billing', outcome: 'success', event: { id: 'e1', type: 'order.placed' }, message: { consumer: 'orders/billing' }, events_published: [{ type: 'order.placed', id: 'e1' }, { type: 'invoice.sent', id: 'e2' }] },
+    ]);
+    expect(map.types.map((flow) => [flow.type, flow.producers.map((edge) => `${edge.kind} ${edge.name}`), flow.relays.map((edge) => edge.name)])).toEqual([
+      ['invoice.sent', ['message orders/billing'], []],
+      ['order.placed', ['http POST /orders'], ['orders']],
+    ]);
+  });
+
   it('escapes labels for Mermaid and chains types through the units that consume one and produce another', () => {
     const chart = flowsMermaid(buildFlows(events));
     expect(chart).toContain('{{"webhook ep_#quot;1#quot; (hooks.example.com)<br/>shop"}}');

@@ -98,6 +98,17 @@ describe('queryEvents', () => {
     expect(() => querySql({ agg: 'p99(duration_ms' })).toThrow(/invalid --agg/);
     expect(() => querySql({ agg: 'stddev(duration_ms)' })).toThrow(/unknown aggregate/);
     expect(() => querySql({ groupBy: 'route desc' })).toThrow(/invalid --group-by "route desc": expected a field name/);
+    // a line break inside the key was a TypeError ("reading 'replace'") before
+    expect(() => querySql({ orderBy: 'route\nstatus_code desc' })).toThrow(/invalid --order-by "route\\nstatus_code": expected a field name/);
+  });
+
+  it('reads spaces around aggregates and --order-by directions as typed', () => {
+    expect(querySql({ agg: ' P99 ( duration_ms )  ', orderBy: 'p99(duration_ms)\tDESC' })).toBe(
+      'SELECT quantile_cont("duration_ms", 0.99) AS "p99(duration_ms)" FROM events ORDER BY "p99(duration_ms)" DESC',
+    );
+    expect(querySql({ agg: 'count( )', orderBy: ['count(*)', 'route  asc'] })).toBe('SELECT count(*) AS "count" FROM events ORDER BY "count" ASC, "route" ASC');
+    expect(() => querySql({ agg: 'p99(duration_ms)x' })).toThrow(/expected an aggregate/);
+    expect(() => querySql({ agg: 'p99(a\nb)' })).toThrow(/expected an aggregate/);
   });
 
   it('answers an empty input with no rows', async () => {

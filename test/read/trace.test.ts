@@ -43,6 +43,35 @@ describe('traceTree', () => {
     expect(tree.nodes[1].via).toEqual({ host: 'payments.internal', method: 'POST' });
   });
 
+  it('joins units to the event that sent them: events_published[].span_id and webhook.span_id', () => {
+    const request = event(1, 0, 100, { events_published: [{ type: 'order.placed', id: 'e1', span_id: span(10) }, { type: 'order.paid', id: 'e2' }] });
+    const relay = event(2, 20, 5, { kind: 'outbox', parent_span_id: span(10), event: { id: 'e1' }, events_published: [{ type: 'order.placed', id: 'e1', span_id: span(20) }] });
+    const delivery = event(3, 30, 5, { kind: 'message', parent_span_id: span(20) });
+    const attempt = event(4, 40, 9, { kind: 'webhook', parent_span_id: span(10), webhook: { host: 'hooks.example.com', span_id: span(40) } });
+    const receiver = event(5, 42, 5, { service: 'partner', parent_span_id: span(40) });
+    const tree = traceTree([receiver, delivery, attempt, relay, request], T);
+    expect(tree.nodes.map((node) => [node.event.span_id, node.depth, node.missingParent, node.via])).toEqual([
+      [span(1), 0, false, undefined],
+      [span(2), 1, false, undefined],
+      [span(3), 2, false, undefined],
+      [span(4), 1, false, undefined],
+      [span(5), 2, false, { host: 'hooks.example.com', method: 'POST' }],
+    ]);
+    expect(renderWaterfall(tree, { width: 200 })).toContain('    partner http GET /5 (via POST hooks.example.com)');
+  });
+
+  it("prefers an event's own span id over a client span id that repeats it", () => {
+    const parent = event(1, 0, 10, { events_published: [{ type: 'x', id: '1', span_id: span(2) }] });
+    const child = event(2, 5, 1, { parent_span_id: span(1) });
+    const grandchild = event(3, 6, 1, { parent_span_id: span(2) });
+    const tree = traceTree([parent, child, grandchild], T);
+    expect(tree.nodes.map((node) => [node.event.span_id, node.depth])).toEqual([
+      [span(1), 0],
+      [span(2), 1],
+      [span(3), 2],
+    ]);
+  });
+
   it('shows events whose parent is missing at the root, marked, and survives duplicate spans and loops', () => {
     const orphan = event(3, 20, 5, { parent_span_id: span(999) });
     const loopA = event(4, 30, 1, { parent_span_id: span(5) });

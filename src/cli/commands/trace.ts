@@ -18,9 +18,11 @@ export const traceCommand: Command = {
 
 Every event of one trace (http, job, outbox, message, webhook, sse, from every
 service in the files) as an indented tree ordered by time, with durations and
-proportional bars. Parents are found through parent_span_id (a parent's span_id,
-or the span_id of one of its outgoing calls in external.calls); an event whose
-parent is not in the files is shown at the root, marked "!" and "(parent missing)".
+proportional bars. Parents are found through parent_span_id: a parent's span_id,
+or a span id it recorded for something it sent (an outgoing call in
+external.calls[].span_id, an event in events_published[].span_id, a webhook
+request in webhook.span_id); an event whose parent is not in the files is shown at
+the root, marked "!" and "(parent missing)".
 
 Options:
   --json            the tree as JSON lines, one event per line with depth, offset_ms

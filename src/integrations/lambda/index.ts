@@ -61,22 +61,27 @@ function startInvocation(
   return startSingleInvocation(canon, event, source, name, faas);
 }
 
-/** Fails the invocation's events shortly before the runtime would kill it. */
+/**
+ * Fails the invocation's events shortly before the runtime would kill it, once the
+ * context says `marginMs` or less is left: a timer can fire a little early against the
+ * context's clock (Node's timers run on the event loop's cached time), so it checks and
+ * waits out the rest. Returns the function that disarms it.
+ */
 function timeoutGuard(invocation: Invocation, context: LambdaContext | undefined, marginMs: number, canon: Canon) {
   const remaining = marginMs > 0 ? remainingMs(context) : undefined;
   if (remaining === undefined || remaining <= marginMs) return undefined; // no time to guard
-  const timer = setTimeout(
-    function canonLambdaTimeout() {
-      invocation.fail(
-        { name: 'LambdaTimeout', message: `the invocation had ${marginMs} ms left and the handler had not settled` },
-        remainingMs(context),
-      );
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = (delayMs: number) => {
+    timer = setTimeout(function canonLambdaTimeout() {
+      const left = remainingMs(context);
+      if (left !== undefined && left > marginMs) return arm(left - marginMs);
+      invocation.fail({ name: 'LambdaTimeout', message: `the invocation had ${marginMs} ms left and the handler had not settled` }, left);
       void canon.flush();
-    },
-    remaining - marginMs,
-  );
-  timer.unref?.();
-  return timer;
+    }, delayMs);
+    timer.unref?.();
+  };
+  arm(remaining - marginMs);
+  return () => clearTimeout(timer);
 }
 
 /**
@@ -114,7 +119,7 @@ export function canonLambda<E, R, C extends LambdaContext = LambdaContext>(
       await canon.flush();
       return invocation.refused as R;
     }
-    const timer = timeoutGuard(invocation, context, marginMs, canon);
+    const disarm = timeoutGuard(invocation, context, marginMs, canon);
     try {
       const scope = invocation.scope;
       const result = await (scope ? storage.run(scope, handler, event, context) : handler(event, context));
@@ -123,7 +128,7 @@ export function canonLambda<E, R, C extends LambdaContext = LambdaContext>(
       invocation.fail(err, remainingMs(context));
       throw err;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
+      disarm?.();
       await canon.flush();
     }
   };

@@ -16,7 +16,7 @@ export type Token =
   | { kind: 'end'; at: number };
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'like', 'ilike', 'true', 'false']);
-const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+const NUMBER = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const SEGMENT = /[A-Za-z_][A-Za-z0-9_]*|`[^`]+`/y;
 const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '(', ')', ','];
 

@@ -3,7 +3,9 @@
  * The event flow map observed in real traffic, built from the fields Canon's eventing
  * already writes:
  * - producers: any unit whose `events_published: [{ type, id }]` lists the type
- *   (canon/events records every event created in scope there);
+ *   (canon/events records every event created in scope there), except the event the unit
+ *   itself handles (its own `event.id`): a unit that sends that one on to a broker (the
+ *   outbox relay lists the event it publishes) passes it along, it did not produce it;
  * - relays: `kind: 'outbox'` attempts (`event.type`, `outbox.topic`, canon/outbox);
  * - consumers: `kind: 'message'` deliveries (`event.type`, `message.consumer`, canon/consumer);
  * - webhooks: `kind: 'webhook'` attempts (`event.type`, `webhook.endpoint_id`/`host`, canon/webhooks).
@@ -95,15 +97,18 @@ export function collectFlows(): FlowCollector {
       const kind = textAt(event, 'kind') ?? 'unit';
       const service = textAt(event, 'service');
       const failed = event.outcome !== undefined && event.outcome !== 'success';
+      const handled = objectAt(event, 'event');
       const published = event.events_published;
       if (Array.isArray(published)) {
         const name = producerName(event);
-        for (const entry of published) {
-          const type = textAt(entry as EventRecord, 'type');
-          if (type) count(type, 'producers', { name, service, kind }, failed);
+        const handledId = textAt(handled, 'id');
+        for (const entry of published as EventRecord[]) {
+          const type = textAt(entry, 'type');
+          const passedOn = handledId !== undefined && textAt(entry, 'id') === handledId;
+          if (type && !passedOn) count(type, 'producers', { name, service, kind }, failed);
         }
       }
-      const type = textAt(objectAt(event, 'event'), 'type');
+      const type = textAt(handled, 'type');
       if (!type) return;
       if (kind === 'outbox') {
         count(type, 'relays', { name: textAt(objectAt(event, 'outbox'), 'topic') ?? type, service, kind }, failed);

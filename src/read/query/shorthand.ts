@@ -23,7 +23,9 @@ export interface QueryShorthands {
   limit?: number;
 }
 
-const AGG = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(.*?)\s*\)$/;
+const AGG_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const DIRECTION = /\s(asc|desc)$/i;
 
 function list(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
@@ -68,11 +70,29 @@ function quantile(name: string): number | undefined {
   return digits.length <= 2 ? Number(digits) / 100 : Number(`0.${digits}`);
 }
 
+/**
+ * `name ( arg )` split by hand, spaces allowed around the parentheses and the argument
+ * (one line): no backtracking pattern over text a user typed, so linear in its length.
+ */
+function splitAggregate(text: string): { fn: string; arg: string } | undefined {
+  const name = AGG_NAME.exec(text)?.[0];
+  if (name === undefined) return undefined;
+  const call = text.slice(name.length).trimStart();
+  if (call.length < 2 || call[0] !== '(' || !call.endsWith(')')) return undefined;
+  const arg = call.slice(1, -1).trim();
+  return LINE_BREAK.test(arg) ? undefined : { fn: name.toLowerCase(), arg };
+}
+
+/** `key [asc|desc]` of one `--order-by` item; the key keeps no trailing space. Linear, like splitAggregate. */
+function splitOrder(item: string): { key: string; direction?: string } {
+  const match = DIRECTION.exec(item);
+  return match ? { key: item.slice(0, match.index).trimEnd(), direction: match[1] } : { key: item };
+}
+
 function aggregate(text: string): { sql: string; name: string } {
-  const match = AGG.exec(text);
-  if (!match) throw expressionError(text, 0, 'expected an aggregate such as count(*) or p99(duration_ms)', '--agg');
-  const fn = match[1].toLowerCase();
-  const arg = match[2];
+  const parts = splitAggregate(text);
+  if (!parts) throw expressionError(text, 0, 'expected an aggregate such as count(*) or p99(duration_ms)', '--agg');
+  const { fn, arg } = parts;
   if (fn === 'count' && (arg === '*' || arg === '')) return { sql: 'count(*)', name: 'count' };
   const { sql, name } = field(arg, '--agg');
   const q = quantile(fn);
@@ -120,7 +140,7 @@ export function shorthandSql(shorthands: QueryShorthands): string {
   const named = new Map([...groups, ...aggs].map(({ name }) => [normalize(name), name]));
   named.set('count(*)', 'count');
   const order = list(shorthands.orderBy).map((item) => {
-    const [, key, direction] = /^(.*?)(?:\s+(asc|desc))?$/i.exec(item) ?? [];
+    const { key, direction } = splitOrder(item);
     const alias = named.get(normalize(key));
     const sql = alias !== undefined ? quoteAlias(alias) : field(key, '--order-by').sql;
     return `${sql} ${direction?.toUpperCase() ?? 'ASC'}`;

@@ -1,11 +1,18 @@
 /**
  * @module canon/read/trace/tree
  * `traceTree`: the events of one trace as a tree. A child joins its parent through its
- * `parent_span_id`, which is either the parent's `span_id` or the `span_id` of one of the
- * parent's outgoing calls (`external.calls[].span_id`, recorded by canon/fetch). An event
- * whose parent is not among the events is a root marked `missingParent`; siblings are
- * ordered by start time. Bad data (a span id used twice, a parent loop) never loses an
- * event: duplicates join the first holder of the id, loops are cut and shown at the root.
+ * `parent_span_id`, which is either the parent's own `span_id` or a client span id the
+ * parent recorded for something it sent:
+ * - an outgoing call, `external.calls[].span_id` (canon/fetch): joined `via` its host;
+ * - an event it created or sent to a broker, `events_published[].span_id` (canon/events,
+ *   canon/consumer): the outbox attempt, webhook attempts and consumer deliveries of that
+ *   event hang under the request that created it, and under the relay that sent it on;
+ * - a webhook attempt's request, `webhook.span_id` (canon/webhooks with `propagateTrace`):
+ *   the receiver's event joins `via` the endpoint's host.
+ * An event whose parent is not among the events is a root marked `missingParent`; siblings
+ * are ordered by start time. Bad data (a span id used twice, a parent loop) never loses an
+ * event: duplicates join the first holder of the id (own span ids before client ones),
+ * loops are cut and shown at the root.
  */
 import { objectAt, textAt } from '../pretty/values.js';
 import type { EventRecord } from '../types.js';
@@ -21,7 +28,7 @@ export interface TraceNode {
   children: TraceNode[];
   /** It names a parent span (`parent_span_id`) that none of the events has. */
   missingParent: boolean;
-  /** The parent's outgoing call it came through (`{ host, method }`), when joined that way. */
+  /** The parent's outgoing request it came through (`{ host, method }`): a call or a webhook attempt. */
   via?: { host?: string; method?: string };
 }
 
@@ -37,15 +44,31 @@ export interface TraceTree {
   services: string[];
 }
 
-function callSpans(event: EventRecord): { spanId: string; host?: string; method?: string }[] {
+interface ClientSpan {
+  spanId: string;
+  via?: TraceNode['via'];
+}
+
+const asRecord = (value: unknown): EventRecord | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as EventRecord) : undefined;
+
+/** The client span ids `event` recorded for what it sent: calls, published events, a webhook request. */
+function clientSpans(event: EventRecord): ClientSpan[] {
+  const out: ClientSpan[] = [];
   const calls = objectAt(event, 'external')?.calls;
-  if (!Array.isArray(calls)) return [];
-  const out: { spanId: string; host?: string; method?: string }[] = [];
-  for (const call of calls) {
-    const record = call !== null && typeof call === 'object' ? (call as EventRecord) : undefined;
+  for (const call of Array.isArray(calls) ? calls : []) {
+    const record = asRecord(call);
     const spanId = textAt(record, 'span_id');
-    if (spanId) out.push({ spanId, host: textAt(record, 'host'), method: textAt(record, 'method') });
+    if (spanId) out.push({ spanId, via: { host: textAt(record, 'host'), method: textAt(record, 'method') } });
   }
+  const published = event.events_published;
+  for (const entry of Array.isArray(published) ? published : []) {
+    const spanId = textAt(asRecord(entry), 'span_id');
+    if (spanId) out.push({ spanId });
+  }
+  const webhook = objectAt(event, 'webhook');
+  const webhookSpan = textAt(webhook, 'span_id');
+  if (webhookSpan) out.push({ spanId: webhookSpan, via: { host: textAt(webhook, 'host'), method: 'POST' } });
   return out;
 }
 
@@ -74,8 +97,8 @@ export function traceTree(events: Iterable<EventRecord>, traceId?: string): Trac
     if (spanId && !bySpan.has(spanId)) bySpan.set(spanId, { node });
   }
   for (const node of nodes) {
-    for (const call of callSpans(node.event)) {
-      if (!bySpan.has(call.spanId)) bySpan.set(call.spanId, { node, via: { host: call.host, method: call.method } });
+    for (const client of clientSpans(node.event)) {
+      if (!bySpan.has(client.spanId)) bySpan.set(client.spanId, { node, via: client.via });
     }
   }
   const roots: TraceNode[] = [];

@@ -370,16 +370,35 @@ describe('canonLambda: the end of an invocation', () => {
         settled = true;
         return { statusCode: 200 };
       },
-      { timeoutMarginMs: 800 },
+      { timeoutMarginMs: 1_500 },
     );
-    const pending = handler(httpApiEvent() as never, lambdaContext(1_000)); // the guard fires ~200 ms in
+    const pending = handler(httpApiEvent() as never, lambdaContext(2_000)); // the guard fires ~500 ms in
     const event = await waitFor(() => sink.events[0], 5_000, 'the timeout event');
     expect(settled).toBe(false);
     expect(event).toMatchObject({ status_code: 500, outcome: 'error', error: { type: 'LambdaTimeout' } });
-    expect(event.faas.remaining_ms).toBeLessThanOrEqual(800);
+    // the margin is honoured (never earlier), and the event is out before the deadline: a
+    // machine would have to stall 1.5 s for it to be late
+    expect(event.faas.remaining_ms).toBeLessThanOrEqual(1_500);
+    expect(event.faas.remaining_ms).toBeGreaterThan(0);
     release();
     await pending;
     expect(sink.events).toHaveLength(1); // the late result adds no second event
+  });
+
+  it("waits for the context's own clock: a timer that fires while more than the margin is left does not emit yet", async () => {
+    const { sink, canon } = setup();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let deadline = Date.now() + 1_000;
+    const context = lambdaContext(1_000, { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
+    const pending = canonLambda(canon, () => held.then(() => ({ statusCode: 200 })), { timeoutMarginMs: 800 })(httpApiEvent() as never, context);
+    deadline += 300; // the guard's timer (~200 ms) now runs ahead of the context's clock by 300 ms
+    const event = await waitFor(() => sink.events[0], 5_000, 'the timeout event');
+    expect(event).toMatchObject({ error: { type: 'LambdaTimeout' } });
+    expect(event.faas.remaining_ms).toBeLessThanOrEqual(800); // ~1,100 had it fired on the first timer
+    expect(event.faas.remaining_ms).toBeGreaterThan(0);
+    release();
+    await pending;
   });
 
   it('arms no timeout guard when the invocation starts with less time than the margin', async () => {

@@ -17,6 +17,32 @@ async function start(build: (app: express.Express) => void) {
 }
 
 describe('canon/express', () => {
+  it('reports routes of a mounted sub-app and of two apps in one process, leaving node\'s request prototype alone', async () => {
+    const first = await start((app) => {
+      const shop = express();
+      shop.get('/items/:id', (_req, res) => {
+        res.json({});
+      });
+      app.use('/shop', shop);
+    });
+    const second = await start((app) => {
+      app.get('/orders/:id', (_req, res) => {
+        res.json({});
+      });
+    });
+    try {
+      await fetch(`${first.url}/shop/items/1`);
+      await fetch(`${second.url}/orders/2`);
+      await waitFor(() => first.sink.events.length === 1 && second.sink.events.length === 1);
+      expect(first.sink.events[0].route).toBe('/shop/items/:id');
+      expect(second.sink.events[0].route).toBe('/orders/:id');
+      expect(Object.hasOwn(http.IncomingMessage.prototype, 'route')).toBe(false);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('reports the full route pattern through nested routers, for errors too', async () => {
     const handled: string[] = [];
     const { sink, url, close } = await start((app) => {

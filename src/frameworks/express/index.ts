@@ -4,6 +4,7 @@
  * after the routes. One wide event per request on `req.canon`; `route` includes the
  * router's mount path (`/api/users/:id`). Works with Express 4 and 5.
  */
+import { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Canon } from '../../core/canon.js';
 import { getWideEvent, storage } from '../../core/context.js';
@@ -29,7 +30,10 @@ type RouteHolder = Request & { [kRoute]?: { path?: unknown }; [kRoutePattern]?: 
 /**
  * Express assigns `req.route` when a route matches, while `req.baseUrl` still holds the
  * mount path (it is reset once an error leaves the router). Capturing the full pattern at
- * that moment gives `/api/users/:id` even for errors handled at the top level.
+ * that moment gives `/api/users/:id` even for errors handled at the top level. The
+ * accessor is defined once on the app's request prototype (Express gives each request
+ * that prototype), never on the request itself: a property defined per request would
+ * cost more than the rest of Canon's work on it.
  */
 const routeProperty: PropertyDescriptor = {
   configurable: true,
@@ -43,8 +47,28 @@ const routeProperty: PropertyDescriptor = {
   },
 };
 
+/** Request prototypes that carry {@link routeProperty} already. */
+const withRouteAccessor = new WeakSet<object>();
+
+function captureRoutes(req: Request): void {
+  const proto = Object.getPrototypeOf(req) as object | null;
+  // outside Express (the middleware in a bare connect stack) the prototype is node's own,
+  // shared by every server of the process: left alone, the route is read at the end
+  if (proto === null || proto === IncomingMessage.prototype || withRouteAccessor.has(proto)) return;
+  withRouteAccessor.add(proto);
+  if (!Object.hasOwn(proto, 'route')) Object.defineProperty(proto, 'route', routeProperty);
+}
+
+/**
+ * The pattern captured when the route matched; else (a mounted sub-app, whose own request
+ * prototype has no accessor) the route and mount path as they are now.
+ */
 function expressRoute(req: unknown): string | undefined {
-  return (req as RouteHolder)[kRoutePattern];
+  const holder = req as RouteHolder;
+  const captured = holder[kRoutePattern];
+  if (captured !== undefined) return captured;
+  const path = holder.route?.path;
+  return typeof path === 'string' ? (holder.baseUrl ?? '') + path : undefined;
 }
 
 /** Options of {@link canonExpress}. */
@@ -65,7 +89,7 @@ export function canonExpress(canon: Canon, options?: CanonExpressOptions): Reque
   return function canonExpressMiddleware(req: Request, res: Response, next: NextFunction): void {
     const unit = startHttpUnit(canon, req, res, expressRoute);
     req.canon = unit;
-    Object.defineProperty(req, 'route', routeProperty);
+    captureRoutes(req);
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, req.headers[tenant.header]);
       if (refused !== undefined) return refuseRequest(res, refused);

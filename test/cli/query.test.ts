@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,21 @@ const events = [
   { kind: 'http', route: '/a', status_code: 200, duration_ms: 50, user: { plan: 'pro' }, note: 'a, "quoted" note' },
 ];
 writeFileSync(file, `${events.map((e) => JSON.stringify(e)).join('\n')}\nnot json\n`);
+
+/** Canon's `dependencies` and theirs, as an install without optional peers has them. */
+function runtimeDependencies(): string[] {
+  const found = new Set<string>();
+  const visit = (manifest: string) => {
+    const { dependencies = {} } = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(dependencies)) {
+      if (found.has(name)) continue;
+      found.add(name);
+      visit(join(root, 'node_modules', name, 'package.json'));
+    }
+  };
+  visit(join(root, 'package.json'));
+  return [...found];
+}
 
 describe('canon query', () => {
   it('prints JSON lines when piped, one object per row, and counts skipped lines on stderr', async () => {
@@ -64,7 +79,7 @@ describe('canon query', () => {
     try {
       cpSync(join(root, 'dist'), join(install, 'dist'), { recursive: true });
       cpSync(join(root, 'package.json'), join(install, 'package.json'));
-      for (const dependency of ['tinyglobby', 'fdir', 'picomatch']) {
+      for (const dependency of runtimeDependencies()) {
         cpSync(join(root, 'node_modules', dependency), join(install, 'node_modules', dependency), { recursive: true });
       }
       expect(() => createRequire(join(install, 'dist/cli/main.js')).resolve('@duckdb/node-api')).toThrow(/Cannot find module/);

@@ -1,8 +1,9 @@
 // `npm run bench:pipeline` (stdout to /dev/null): the event pipeline alone, no HTTP.
 // Canon: `canon.run` of a unit that sets two user fields, with the bench:http config (3
 // redact paths, a sampling function, the default stdout sink). pino: `logger.info(obj)`
-// of an object with the same fields as Canon's event, through pino's default stdout
-// destination. Both write to the same /dev/null stdout; CPU time per event (the process's
+// of an object with the same fields as Canon's event (built once), through pino's default
+// stdout destination and through its synchronous 4 KiB-batch destination (how Canon's
+// stdout sink writes). Both write to the same /dev/null stdout; CPU time per event (the process's
 // own, so preemption on a busy host does not count), interleaved rounds, medians and spread.
 // Results go to stderr.
 import pino from 'pino';
@@ -32,23 +33,26 @@ async function canonEvents(n) {
 }
 
 const logger = pino();
-/** The object pino logs: what Canon's event of the same unit holds. */
-function eventLike() {
-  return {
-    timestamp: new Date().toISOString(),
-    kind: 'job',
-    request_id: '019ab0c1-7f3e-7a9b-8c1d-2e3f4a5b6c7d',
-    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
-    span_id: '00f067aa0ba902b7',
-    service: 'bench',
-    job: { name: 'bench' },
-    duration_ms: 0.012,
-    outcome: 'success',
-    user: { id: 'u_1', plan: 'pro' },
-  };
-}
+const bufferedLogger = pino(pino.destination({ sync: true, minLength: 4096 }));
+/** The object pino logs: what Canon's event of the same unit holds, built once (pino's cost only). */
+const EVENT_LIKE = {
+  timestamp: '2026-12-06T10:00:00.000Z',
+  kind: 'job',
+  request_id: '019ab0c1-7f3e-7a9b-8c1d-2e3f4a5b6c7d',
+  trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+  span_id: '00f067aa0ba902b7',
+  service: 'bench',
+  job: { name: 'bench' },
+  duration_ms: 0.012,
+  outcome: 'success',
+  user: { id: 'u_1', plan: 'pro' },
+};
 async function pinoEvents(n) {
-  for (let i = 0; i < n; i++) logger.info(eventLike());
+  for (let i = 0; i < n; i++) logger.info(EVENT_LIKE);
+}
+
+async function pinoBufferedEvents(n) {
+  for (let i = 0; i < n; i++) bufferedLogger.info(EVENT_LIKE);
 }
 
 async function cpuNsPerEvent(fn) {
@@ -58,7 +62,11 @@ async function cpuNsPerEvent(fn) {
   return ((used.user + used.system) * 1000) / EVENTS;
 }
 
-const variants = { 'canon.run (2 fields, 3 redact paths, sample fn)': canonEvents, 'pino logger.info(same object)': pinoEvents };
+const variants = {
+  'canon.run (2 fields, 3 redact paths, sample fn)': canonEvents,
+  'pino logger.info(same object), default destination': pinoEvents,
+  'pino logger.info(same object), sync 4 KiB destination': pinoBufferedEvents,
+};
 for (const fn of Object.values(variants)) await fn(EVENTS); // warm-up
 const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {

@@ -4,7 +4,9 @@
 // of an object with the same fields as Canon's event (built once), through pino's default
 // stdout destination and through its synchronous 4 KiB-batch destination (how Canon's
 // stdout sink writes). Both write to the same /dev/null stdout; CPU time per event (the process's
-// own, so preemption on a busy host does not count), interleaved rounds, medians and spread.
+// own, so preemption on a busy host does not count), interleaved rounds, medians and spread;
+// each window ends once everything is written (pino's default destination writes
+// asynchronously: without waiting, its writes would fall outside the window).
 // Results go to stderr.
 import pino from 'pino';
 import { createCanon } from '../../dist/index.js';
@@ -30,6 +32,7 @@ async function canonEvents(n) {
     for (let i = 0; i < BATCH; i++) units.push(canon.run(JOB, work));
     await Promise.all(units);
   }
+  await canon.flush();
 }
 
 const logger = pino();
@@ -47,12 +50,19 @@ const EVENT_LIKE = {
   outcome: 'success',
   user: { id: 'u_1', plan: 'pro' },
 };
+/**
+ * Each window ends when the destination has written everything (the async one included).
+ * SonicBoom's flush ends with an fsync, which /dev/null refuses (EINVAL) after the write.
+ */
+const flushed = (log) => new Promise((resolve) => log.flush(() => resolve()));
 async function pinoEvents(n) {
   for (let i = 0; i < n; i++) logger.info(EVENT_LIKE);
+  await flushed(logger);
 }
 
 async function pinoBufferedEvents(n) {
   for (let i = 0; i < n; i++) bufferedLogger.info(EVENT_LIKE);
+  await flushed(bufferedLogger);
 }
 
 async function cpuNsPerEvent(fn) {

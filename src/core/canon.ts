@@ -78,6 +78,16 @@ export interface Canon {
   startUnit(init: UnitInit): WideEvent;
 }
 
+/**
+ * What a plugin's `ids()` hook sees of an HTTP unit: its `fields` as the adapter sets them
+ * (`method`, `path`, `user_agent`), though the unit writes them straight into its event.
+ */
+function withRequestFields(init: UnitInit, request: RequestParts): UnitInit {
+  const fields: Fields = { method: request.method, path: request.path };
+  if (request.userAgent !== undefined) fields.user_agent = request.userAgent;
+  return { ...init, fields: { ...fields, ...init.fields } };
+}
+
 /** A static field's value for one event: plain objects and arrays copied at every level. */
 function staticValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(staticValue);
@@ -175,7 +185,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
 
   function startUnit(init: UnitInit): WideEvent {
     const requestId = init.requestId ?? uuidv7();
-    const ids = idsFromPlugins?.(init);
+    const ids = idsFromPlugins?.(init.request === undefined ? init : withRequestFields(init, init.request));
     const traceId = ids?.traceId ?? init.traceId ?? newTraceId();
     const spanId = ids?.spanId ?? init.spanId ?? newSpanId();
     // One literal, one shape for every event; undefined slots keep the standard fields

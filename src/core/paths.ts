@@ -30,6 +30,8 @@ export function isSafeKey(key: string): boolean {
 /** Paths split so far (the few a program writes), up to {@link SPLIT_CACHE_SIZE}. */
 const splitCache = new Map<string, readonly string[] | null>();
 const SPLIT_CACHE_SIZE = 1024;
+/** Longer paths are split each time: paths built from data must not fill the cache. */
+const SPLIT_CACHE_PATH_LENGTH = 128;
 
 /**
  * Splits `'a.b.c'`; returns undefined for an empty path or an empty or forbidden segment.
@@ -46,7 +48,7 @@ export function splitPath(path: string): readonly string[] | undefined {
   if (cached !== undefined) return cached ?? undefined;
   let parts: readonly string[] | null = Object.freeze(path.split('.'));
   for (const part of parts) if (part === '' || FORBIDDEN.has(part)) parts = null;
-  if (splitCache.size < SPLIT_CACHE_SIZE) splitCache.set(path, parts);
+  if (splitCache.size < SPLIT_CACHE_SIZE && path.length <= SPLIT_CACHE_PATH_LENGTH) splitCache.set(path, parts);
   return parts ?? undefined;
 }
 

@@ -1,4 +1,7 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { canonNode } from '../../src/frameworks/node/index.js';
+import { listen } from '../helpers/http.js';
 import { type CanonPlugin, createCanon, exportContext, memorySink, runWithContext } from '../../src/index.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -24,6 +27,26 @@ describe('plugin ids hook', () => {
     expect(sink.events[0]).toMatchObject({ trace_id: TRACE, span_id: SPAN, parent_span_id: PARENT });
     expect([handle.trace_id, handle.span_id]).toEqual([TRACE, SPAN]);
     expect(seen[0]).toMatchObject({ kind: 'job' });
+  });
+
+  it('shows an HTTP unit to the hook with the adapter\'s fields: method, path, user agent', async () => {
+    const seen: unknown[] = [];
+    const { sink, canon } = canonWith({
+      name: 'ids',
+      ids: (unit) => {
+        seen.push(unit);
+        return undefined;
+      },
+    });
+    const server = await listen(http.createServer(canonNode(canon, (_req, res) => res.end('ok'))));
+    try {
+      await fetch(`${server.url}/health?probe=1`, { headers: { 'user-agent': 'probe/1' } }).then((res) => res.text());
+    } finally {
+      await server.close();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ kind: 'http', fields: { method: 'GET', path: '/health', user_agent: 'probe/1' } });
+    expect(sink.events[0]).toMatchObject({ method: 'GET', path: '/health', user_agent: 'probe/1' });
   });
 
   it('replaces the parent too: ids without parentSpanId leave none', async () => {

@@ -17,7 +17,7 @@ async function start(build: (app: express.Express) => void) {
 }
 
 describe('canon/express', () => {
-  it('reports routes of a mounted sub-app and of two apps in one process, leaving node\'s request prototype alone', async () => {
+  it('reports routes of a mounted sub-app and of two apps in one process', async () => {
     const first = await start((app) => {
       const shop = express();
       shop.get('/items/:id', (_req, res) => {
@@ -36,10 +36,41 @@ describe('canon/express', () => {
       await waitFor(() => first.sink.events.length === 1 && second.sink.events.length === 1);
       expect(first.sink.events[0].route).toBe('/shop/items/:id');
       expect(second.sink.events[0].route).toBe('/orders/:id');
-      expect(Object.hasOwn(http.IncomingMessage.prototype, 'route')).toBe(false);
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  it('answers when the app has frozen its request prototype, reading the route at the end', async () => {
+    const { sink, url, close } = await start((app) => {
+      Object.freeze(app.request);
+      app.get('/orders/:id', (_req, res) => {
+        res.json({});
+      });
+    });
+    try {
+      expect((await fetch(`${url}/orders/1`)).status).toBe(200);
+      await waitFor(() => sink.events.length === 1);
+      expect(sink.events[0]).toMatchObject({ route: '/orders/:id', status_code: 200, outcome: 'success' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('used outside Express, leaves node\'s request prototype alone', async () => {
+    const sink = memorySink();
+    const middleware = canonExpress(createCanon({ sinks: [sink], handleExit: false }));
+    const server = await listen(
+      http.createServer((req, res) => middleware(req as express.Request, res as express.Response, () => res.end('ok'))),
+    );
+    try {
+      expect(await (await fetch(`${server.url}/plain`)).text()).toBe('ok');
+      await waitFor(() => sink.events.length === 1);
+      expect(sink.events[0]).toMatchObject({ path: '/plain', status_code: 200 });
+      expect(Object.hasOwn(http.IncomingMessage.prototype, 'route')).toBe(false);
+    } finally {
+      await server.close();
     }
   });
 

@@ -56,7 +56,11 @@ function captureRoutes(req: Request): void {
   // shared by every server of the process: left alone, the route is read at the end
   if (proto === null || proto === IncomingMessage.prototype || withRouteAccessor.has(proto)) return;
   withRouteAccessor.add(proto);
-  if (!Object.hasOwn(proto, 'route')) Object.defineProperty(proto, 'route', routeProperty);
+  try {
+    if (!Object.hasOwn(proto, 'route')) Object.defineProperty(proto, 'route', routeProperty);
+  } catch {
+    // a frozen `app.request`: the route is read at the end instead (expressRoute)
+  }
 }
 
 /**

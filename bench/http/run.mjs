@@ -6,7 +6,7 @@
 // (far less sensitive to the machine's speed drift than req/s). For a measure that does
 // not move with the host's load at all, see bench/http/instructions.mjs.
 import { fileURLToPath } from 'node:url';
-import { hasTaskset, hasWrk, load, measure, median, startServer, stopServer } from '../lib/load.mjs';
+import { hasTaskset, hasWrk, median, runRounds } from '../lib/load.mjs';
 
 const script = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,22 +37,9 @@ const only = process.argv[2];
 const selected = Object.entries(groups).filter(([group]) => (only ? only === group : group !== 'features'));
 const variants = selected.flatMap(([, names]) => names);
 
-const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
-// below the kernel's ephemeral range (32768+), where client sockets of other processes
-// can already hold a port
-let port = 20100;
-for (let round = 1; round <= ROUNDS; round++) {
-  for (const variant of variants) {
-    const child = await startServer(script, variant, ++port, NODE);
-    const url = `http://127.0.0.1:${port}/`;
-    await load(url, WARMUP);
-    const { rps, cpuUs } = await measure(child, url, SECONDS);
-    await stopServer(child);
-    results[variant].rps.push(rps);
-    results[variant].cpuUs.push(cpuUs);
-    console.error(`round ${round} ${variant}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(1)} µs CPU/req`);
-  }
-}
+// ports below the kernel's ephemeral range (32768+), where client sockets of other
+// processes can already hold a port
+const results = await runRounds(script, variants, { rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, node: NODE, firstPort: 20100 });
 
 const { stdout } = await import('node:process');
 const version = (await import('node:child_process')).execFileSync(NODE, ['--version']).toString().trim();

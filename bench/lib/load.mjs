@@ -65,3 +65,26 @@ export async function measure(child, url, seconds) {
 }
 
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Runs every variant of `script` (each its own server, see startServer) for `rounds`
+ * interleaved rounds: warm-up, then a measured window. Returns `{ [variant]: { rps: [],
+ * cpuUs: [] } }`, one entry per round; progress goes to stderr.
+ */
+export async function runRounds(script, variants, { rounds, seconds, warmup, node, firstPort }) {
+  const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
+  let port = firstPort;
+  for (let round = 1; round <= rounds; round++) {
+    for (const variant of variants) {
+      const child = await startServer(script, variant, ++port, node);
+      const url = `http://127.0.0.1:${port}/`;
+      await load(url, warmup);
+      const { rps, cpuUs } = await measure(child, url, seconds);
+      await stopServer(child);
+      results[variant].rps.push(rps);
+      results[variant].cpuUs.push(cpuUs);
+      console.error(`round ${round} ${variant}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(1)} µs CPU/req`);
+    }
+  }
+  return results;
+}

@@ -4,7 +4,7 @@
 // medians reported. The ratio that matters: trackPg vs canon (target >= 0.97).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hasTaskset, hasWrk, load, measure, median, startServer, stopServer } from '../lib/load.mjs';
+import { hasTaskset, hasWrk, median, runRounds } from '../lib/load.mjs';
 
 const script = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -14,20 +14,7 @@ const NODE = process.env.BENCH_NODE ?? process.execPath;
 const variants = ['pg:bare', 'pg:canon', 'pg:canon+trackPg'];
 const BASELINE = 'pg:canon';
 
-const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
-let port = 40300;
-for (let round = 1; round <= ROUNDS; round++) {
-  for (const variant of variants) {
-    const child = await startServer(script, variant, ++port, NODE);
-    const url = `http://127.0.0.1:${port}/`;
-    await load(url, WARMUP);
-    const { rps, cpuUs } = await measure(child, url, SECONDS);
-    await stopServer(child);
-    results[variant].rps.push(rps);
-    results[variant].cpuUs.push(cpuUs);
-    console.error(`round ${round} ${variant}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(1)} µs CPU/req`);
-  }
-}
+const results = await runRounds(script, variants, { rounds: ROUNDS, seconds: SECONDS, warmup: WARMUP, node: NODE, firstPort: 40300 });
 
 const version = execFileSync(NODE, ['--version']).toString().trim();
 const out = process.stdout;

@@ -55,8 +55,8 @@ export async function startReceiver(
         res.writeHead(answer.status ?? 200, answer.headers);
         res.end(answer.body ?? '');
       };
-      if (answer.delayMs) setTimeout(reply, answer.delayMs);
       if (answer.after) void answer.after.then(reply, reply);
+      else if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();
     });
   });

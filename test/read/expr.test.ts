@@ -72,4 +72,16 @@ describe('compileFilter', () => {
       details: { expression: 'a =', column: 4 },
     });
   });
+
+  it('quotes at most 200 characters of a long invalid expression, with the column', async () => {
+    const expression = `${'status_code >= 500 and '.repeat(50_000)}~`;
+    const error = (await caught((async () => compileFilter(expression, '--where'))())) as unknown as Error & {
+      details: { expression: string; column: number };
+    };
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).toContain(`[${expression.length - 200} more chars]`);
+    expect(error.message).toContain(`unexpected character "~" at column ${expression.length}`);
+    expect(error.details.column).toBe(expression.length);
+    expect(error.details.expression.length).toBeLessThan(300);
+  });
 });

@@ -20,8 +20,12 @@ const NUMBER = /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const SEGMENT = /[A-Za-z_][A-Za-z0-9_]*|`[^`]+`/y;
 const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '(', ')', ','];
 
+/** Characters of an invalid expression repeated in its error. */
+const MAX_SHOWN = 200;
+
 /**
- * A `CANON_INVALID_EXPRESSION` error quoting where `source` went wrong.
+ * A `CANON_INVALID_EXPRESSION` error quoting where `source` went wrong (its first 200
+ * characters when it is longer).
  *
  * @example
  * throw expressionError('a = ', 4, 'expected a value', '--where');
@@ -29,8 +33,10 @@ const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '(', ')', ','];
 export function expressionError(source: string, at: number, detail: string, label = 'expression'): CanonError {
   const near = source.slice(at, at + 20);
   const where = at >= source.length ? 'at the end' : `at column ${at + 1} (near "${near}")`;
-  return new CanonError(ErrorCodes.INVALID_EXPRESSION, `canon: invalid ${label} ${JSON.stringify(source)}: ${detail} ${where}`, {
-    expression: source,
+  // a long expression (a pasted filter, a hostile one) is cut in the message and the detail
+  const shown = source.length > MAX_SHOWN ? `${source.slice(0, MAX_SHOWN)}…[${source.length - MAX_SHOWN} more chars]` : source;
+  return new CanonError(ErrorCodes.INVALID_EXPRESSION, `canon: invalid ${label} ${JSON.stringify(shown)}: ${detail} ${where}`, {
+    expression: shown,
     column: at + 1,
   });
 }

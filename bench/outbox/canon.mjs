@@ -1,6 +1,8 @@
 // Canon side of the outbox benchmark (run by run.mjs): enqueue throughput (one event per
 // transaction, and 500 per transaction), relay throughput over a backlog, and enqueue →
-// publish latency at a steady rate with LISTEN/NOTIFY. Imports the built package (dist/).
+// publish latency at a steady rate with LISTEN/NOTIFY, from the start of the write, from the
+// COMMIT sent and from the COMMIT returned to the producer (the last one leaves out the
+// producer's own commit fsync). Imports the built package (dist/).
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createEvent, defineEvent } from '../../dist/events/index.js';
@@ -31,12 +33,14 @@ const outbox = createOutbox({ store: pgStore(pool), table: `${schema}.outbox` })
 const relayOutbox = createOutbox({ store: pgStore(relayPool), table: outbox.table });
 const results = {};
 
+/** Runs `fn` in BEGIN … COMMIT on a pooled connection; resolves to `fn`'s result once COMMIT has returned. */
 async function inTransaction(fn) {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await fn(client);
+    const result = await fn(client);
     await client.query('COMMIT');
+    return result;
   } finally {
     client.release();
   }
@@ -73,36 +77,45 @@ try {
   const canon = createCanon({ service: 'bench', sinks: [{ write() {} }], handleExit: false });
   results.relay_wide_events = await drain({ batchSize: BATCH, concurrency: 50, canon });
 
+  // Three clocks per event, all in this process: the write starts (INSERT + COMMIT, like
+  // pg-boss's send()), the COMMIT is sent, the COMMIT has returned to the producer. Published
+  // times are kept by id and matched at the end, because the relay (notified by the commit
+  // itself) may publish before the producer's COMMIT promise has settled.
   const sentAt = new Map();
   const committingAt = new Map();
-  const latencies = [];
-  const afterCommit = [];
+  const committedAt = new Map();
+  const publishedAt = new Map();
   const relay = createRelay({
     outbox: relayOutbox,
     pollIntervalMs: 1_000,
-    publish: (event) => {
-      const now = performance.now();
-      latencies.push(now - sentAt.get(event.id));
-      afterCommit.push(now - committingAt.get(event.id));
-    },
+    publish: (event) => void publishedAt.set(event.id, performance.now()),
   });
   await relay.start();
-  const total = await paced(RATE, SECONDS, (i) =>
-    inTransaction(async (tx) => {
-      const event = createEvent(Placed, { n: i });
-      sentAt.set(event.id, performance.now()); // from INSERT + COMMIT, like pg-boss's send()
+  const total = await paced(RATE, SECONDS, async (i) => {
+    const event = createEvent(Placed, { n: i });
+    await inTransaction(async (tx) => {
+      sentAt.set(event.id, performance.now());
       await outbox.enqueue(tx, event);
       committingAt.set(event.id, performance.now()); // COMMIT is sent right after
-    }),
-  );
-  await until(() => latencies.length >= total, 60_000, 'latency run');
+    });
+    committedAt.set(event.id, performance.now()); // the producer's COMMIT has returned
+  });
+  await until(() => publishedAt.size >= total, 60_000, 'latency run');
   await relay.stop();
-  latencies.sort((a, b) => a - b);
-  afterCommit.sort((a, b) => a - b);
+  const since = (start) =>
+    [...publishedAt].map(([id, at]) => at - start.get(id)).sort((a, b) => a - b);
+  const latencies = since(sentAt);
+  const afterCommit = since(committingAt);
+  const afterCommitted = since(committedAt);
   results.latency_p50 = percentile(latencies, 50);
   results.latency_p99 = percentile(latencies, 99);
   results.commit_latency_p50 = percentile(afterCommit, 50);
   results.commit_latency_p99 = percentile(afterCommit, 99);
+  results.committed_latency_p50 = percentile(afterCommitted, 50);
+  results.committed_latency_p99 = percentile(afterCommitted, 99);
+  results.committed_latency_max = afterCommitted.at(-1);
+  // published before the producer saw its COMMIT return (negative latency, counted as is)
+  results.committed_published_first = afterCommitted.filter((ms) => ms < 0).length;
   results.latency_events = total;
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

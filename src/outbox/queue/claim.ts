@@ -9,9 +9,11 @@
  * `maxAttempts`, and no earlier pending row of its key is leased, waiting for a retry or
  * out of attempts: that keeps one key's rows in order across any number of workers,
  * while its consecutive due rows can still be claimed together. Rows with no key are
- * unordered. The claim commits asynchronously (see `ASYNC_COMMIT` in ./spec). Rows whose lease expired after their last allowed attempt (their worker
- * died) are parked dead on the way, and returned too, flagged `lease_expired`, so the
- * queue's owner can record that last attempt (the webhooks' delivery log does).
+ * unordered. The claim commits asynchronously (see `ASYNC_COMMIT` in ./spec), and plans
+ * without bitmap scans (see `NO_BITMAP_SCANS`). Rows whose lease expired after their last
+ * allowed attempt (their worker died) are parked dead on the way, and returned too, flagged
+ * `lease_expired`, so the queue's owner can record that last attempt (the webhooks'
+ * delivery log does).
  */
 import type { Queryable } from '../store/types.js';
 import { runQuery } from '../store/types.js';
@@ -36,6 +38,18 @@ export interface ClaimOptions {
   leaseMs: number;
   maxAttempts: number;
 }
+
+/**
+ * `set_config('enable_bitmapscan', 'off', true)`, for the claim transaction only. Every
+ * claim and outcome is an UPDATE that leaves a dead version of the row in the pending-rows
+ * index until VACUUM. A bitmap scan of that index visits every dead version each time
+ * (measured at 1,000 events/s: 13,000 index entries and 870 heap pages to find 6 rows,
+ * 20 ms per claim ten seconds in); a plain index scan in `seq` order marks them dead in
+ * the index the first time it meets them, so later claims skip them (60 pages, under 1 ms).
+ * On a table never analyzed, the planner also picks a bitmap scan plus a sort of the whole
+ * backlog (300 ms per claim over 200,000 pending rows, against 1 ms in `seq` order).
+ */
+const NO_BITMAP_SCANS = `set_config('enable_bitmapscan', 'off', true)`;
 
 /** Advisory-lock namespace for claims (`'cncl'`). */
 const CLAIM_LOCK_CLASS = 0x636e636c;
@@ -82,7 +96,7 @@ export async function claim(
   options: ClaimOptions,
 ): Promise<ClaimedRow[]> {
   const rows = await store.transaction(async (tx) => {
-    await runQuery(tx, `SELECT ${ASYNC_COMMIT}, pg_advisory_xact_lock($1, $2)`, [
+    await runQuery(tx, `SELECT ${ASYNC_COMMIT}, ${NO_BITMAP_SCANS}, pg_advisory_xact_lock($1, $2)`, [
       CLAIM_LOCK_CLASS,
       spec.table.lockKey,
     ]);

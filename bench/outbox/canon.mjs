@@ -19,6 +19,7 @@ import {
   RATE,
   report,
   SECONDS,
+  sleep,
   throughput,
   uniqueSchema,
   until,
@@ -44,6 +45,31 @@ async function inTransaction(fn) {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Times a bare `SELECT 1` on a connection of its own every 10 ms until `stop()`: the round
+ * trip floor of this machine while the latency run loads it. Resolves to the sorted times.
+ */
+function roundTrips() {
+  const client = new pg.Client({ connectionString: PG_URL });
+  const times = [];
+  let running = true;
+  const done = (async () => {
+    await client.connect();
+    while (running) {
+      const started = performance.now();
+      await client.query('SELECT 1');
+      times.push(performance.now() - started);
+      await sleep(10);
+    }
+    await client.end();
+    return times.sort((a, b) => a - b);
+  })();
+  return () => {
+    running = false;
+    return done;
+  };
 }
 
 async function drain(options) {
@@ -91,6 +117,7 @@ try {
     publish: (event) => void publishedAt.set(event.id, performance.now()),
   });
   await relay.start();
+  const stopRoundTrips = roundTrips();
   const total = await paced(RATE, SECONDS, async (i) => {
     const event = createEvent(Placed, { n: i });
     await inTransaction(async (tx) => {
@@ -101,6 +128,7 @@ try {
     committedAt.set(event.id, performance.now()); // the producer's COMMIT has returned
   });
   await until(() => publishedAt.size >= total, 60_000, 'latency run');
+  const floor = await stopRoundTrips();
   await relay.stop();
   const since = (start) =>
     [...publishedAt].map(([id, at]) => at - start.get(id)).sort((a, b) => a - b);
@@ -117,6 +145,8 @@ try {
   // published before the producer saw its COMMIT return (negative latency, counted as is)
   results.committed_published_first = afterCommitted.filter((ms) => ms < 0).length;
   results.latency_events = total;
+  results.round_trip_p50 = percentile(floor, 50);
+  results.round_trip_p99 = percentile(floor, 99);
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await Promise.all([pool.end(), relayPool.end()]);

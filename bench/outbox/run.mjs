@@ -155,6 +155,7 @@ process.stdout.write(
     `latency over ${canon.latency_events} events, from the start of the write (Canon: INSERT + COMMIT, pg-boss: send) to publish / handler, ` +
     `and for Canon also from the COMMIT sent and from the COMMIT returned to the producer ` +
     `(${canon.committed_published_first} events published before their producer saw the COMMIT return, counted as negative); ` +
+    `a bare SELECT 1 on a connection of its own took p50 ${ms(canon.round_trip_p50)} / p99 ${ms(canon.round_trip_p99)} ms during Canon's latency run; ` +
     `one run, same database, synchronous_commit ${syncCommit}\n\n`,
 );
 process.stdout.write('| measure | Canon outbox | pg-boss 12 | Canon / pg-boss |\n|---|---:|---:|---:|\n');

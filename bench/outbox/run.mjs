@@ -64,9 +64,16 @@ const node = pickNode();
 ensurePgBoss();
 const canon = await runSide(node, './canon.mjs');
 console.error('canon:', JSON.stringify(canon));
+// pg-boss's side can fail on a loaded machine (at the steady rate its pool gives up waiting
+// for a connection once notifying commits queue behind a slow disk): its cells are then '—'
+let bossFailure;
 const boss = await runSide(node, './pgboss.mjs', {
   PGBOSS_MODULE: `${bossDir}node_modules/pg-boss/dist/index.js`,
   PG_MODULE: `${bossDir}node_modules/pg/lib/index.js`,
+}).catch((error) => {
+  bossFailure = error.message.split(':')[0];
+  console.error(`pg-boss side failed: ${error.message}`);
+  return {};
 });
 console.error('pg-boss:', JSON.stringify(boss));
 
@@ -126,13 +133,50 @@ const rows = [
     ms,
     false,
   ],
+  [
+    `latency p50 at ${fmt(rate)}/s, COMMIT returned → publish (ms)`,
+    canon.committed_latency_p50,
+    undefined,
+    ms,
+    false,
+  ],
+  [
+    `latency p99 at ${fmt(rate)}/s, COMMIT returned → publish (ms)`,
+    canon.committed_latency_p99,
+    undefined,
+    ms,
+    false,
+  ],
+  [
+    `latency max at ${fmt(rate)}/s, COMMIT returned → publish (ms)`,
+    canon.committed_latency_max,
+    undefined,
+    ms,
+    false,
+  ],
+  ...[
+    ['p50', canon.async_committed_latency_p50],
+    ['p99', canon.async_committed_latency_p99],
+    ['max', canon.async_committed_latency_max],
+  ].map(([stat, value]) => [
+    `latency ${stat} at ${fmt(rate)}/s, COMMIT returned → publish, producers on synchronous_commit off (ms)`,
+    value,
+    undefined,
+    ms,
+    false,
+  ]),
 ];
 process.stdout.write(
   `\nNode ${nodeVersion(node)}, PostgreSQL ${pgVersion}, pg-boss ${bossVersion} (useListenNotify, queue notify: true), ` +
     `${process.env.BENCH_PRODUCERS ?? 8} concurrent producers for throughput, up to ${process.env.BENCH_LATENCY_CONNECTIONS ?? 32} connections at the steady rate; ` +
     `relay batchSize ${batch}, concurrency 50, own pool / pg-boss work batchSize ${batch}, burstWhenBatchFull; ` +
-    `latency over ${canon.latency_events} events, from the start of the write (Canon: INSERT + COMMIT, pg-boss: send) to publish / handler; ` +
-    `one run, same database, synchronous_commit ${syncCommit}\n\n`,
+    `latency over ${canon.latency_events} events offered at ${fmt(rate)}/s (Canon's producers committed ${fmt(canon.latency_commit_rate)}/s), from the start of the write (Canon: INSERT + COMMIT, pg-boss: send) to publish / handler, ` +
+    `and for Canon also from the COMMIT sent and from the COMMIT returned to the producer ` +
+    `(${canon.committed_published_first} events published before their producer saw the COMMIT return, counted as negative); ` +
+    `a bare SELECT 1 on a connection of its own took p50 ${ms(canon.round_trip_p50)} / p99 ${ms(canon.round_trip_p99)} ms during Canon's latency run; ` +
+    `with producers on synchronous_commit off, they committed ${fmt(canon.async_commit_rate)}/s and the SELECT 1 p99 was ${ms(canon.async_round_trip_p99)} ms; ` +
+    `one run, same database, synchronous_commit ${syncCommit}` +
+    `${bossFailure ? `; pg-boss's side failed (${bossFailure}, its error above), its cells are —` : ''}\n\n`,
 );
 process.stdout.write('| measure | Canon outbox | pg-boss 12 | Canon / pg-boss |\n|---|---:|---:|---:|\n');
 for (const [label, c, b, format, higherIsBetter] of rows) {

@@ -2,7 +2,7 @@
  * The outbox contract: the same behaviour over every store. Run by pg.test.ts (real
  * PostgreSQL) and pglite.test.ts (embedded PGlite).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { createEvent, defineEvent, EventBus, type EventEnvelope } from '../../src/events/index.js';
 import { createCanon, memorySink } from '../../src/index.js';
@@ -66,6 +66,47 @@ export function outboxContract(
     await outbox.migrate();
     const before = claims; // migrate's own transactions
     return { outbox, claims: () => claims - before };
+  }
+
+  /**
+   * A new outbox whose store counts claims (its finished transactions) and, between
+   * `hold()` and `release()`, holds back the writes that mark rows published.
+   */
+  async function heldOutbox() {
+    const store = h.store();
+    let claims = 0;
+    let held = 0;
+    let gate: Promise<void> | undefined;
+    let open = () => {};
+    const holding: OutboxStore = {
+      kind: store.kind,
+      listen: store.listen.bind(store),
+      transaction: (fn) => store.transaction(fn).finally(() => claims++),
+      async query<Row>(text: string, params?: unknown[]) {
+        if (gate && text.includes("SET status = 'published'")) {
+          held++;
+          await gate;
+        }
+        return store.query<Row>(text, params);
+      },
+    };
+    const outbox = createOutbox({ store: holding, table: `${h.schema}.${uniqueName('outbox')}` });
+    await outbox.migrate();
+    const before = claims;
+    onTestFinished(() => open()); // a failed test must not leave the relay's stop() waiting
+    return {
+      outbox,
+      claims: () => claims - before,
+      /** Outcome writes held back so far. */
+      held: () => held,
+      hold() {
+        gate = new Promise((resolve) => (open = resolve));
+      },
+      release() {
+        gate = undefined;
+        open();
+      },
+    };
   }
 
   function relay(options: RelayOptions): Relay {
@@ -160,6 +201,48 @@ export function outboxContract(
       await sleep(300);
       expect(got).toHaveLength(0);
       await waitFor(() => got.length === 1, 10_000, 'a poll');
+    });
+  });
+
+  describe('outcomes off the claim path', () => {
+    it('a notified relay claims and publishes while the last batch’s outcomes are still being written', async () => {
+      const held = await heldOutbox();
+      const { outbox } = held;
+      const got: string[] = [];
+      await relay({ outbox, publish: (event) => void got.push(event.id), pollIntervalMs: 600_000 }).start();
+      await waitFor(() => held.claims() === 1, 10_000, 'the first (empty) claim');
+      held.hold();
+      const [first, second] = [placed(1), placed(2)];
+      await h.transaction((tx) => outbox.enqueue(tx, first));
+      await waitFor(() => held.held() === 1, 10_000, 'the first outcome, held back');
+      await h.transaction((tx) => outbox.enqueue(tx, second));
+      await waitFor(() => got.length === 2, 10_000, 'the second publish');
+      expect(got).toEqual([first.id, second.id]);
+      expect(held.held()).toBe(1); // the second outcome is written after the first one
+      expect(await count(outbox, `status = 'published'`)).toBe(0);
+      held.release();
+      await until(async () => (await count(outbox, `status = 'published'`)) === 2);
+    });
+
+    it('a key’s next row waits for the outcome of the row before it, then goes without waiting for the poll', async () => {
+      const held = await heldOutbox();
+      const { outbox } = held;
+      const got: string[] = [];
+      await relay({ outbox, publish: (event) => void got.push(event.id), pollIntervalMs: 600_000 }).start();
+      await waitFor(() => held.claims() === 1, 10_000, 'the first (empty) claim');
+      held.hold();
+      const [first, second] = [placed(1), placed(2)];
+      await h.transaction((tx) => outbox.enqueue(tx, first, { key: 'k' }));
+      await waitFor(() => held.held() === 1, 10_000, 'the first outcome, held back');
+      const claimsBefore = held.claims();
+      await h.transaction((tx) => outbox.enqueue(tx, second, { key: 'k' }));
+      await waitFor(() => held.claims() > claimsBefore, 10_000, 'the claim the second commit wakes');
+      // that claim ran while the first row was still leased: the key's next row stayed put
+      expect(await count(outbox, `id = '${second.id}' AND attempts = 0`)).toBe(1);
+      expect(got).toEqual([first.id]);
+      held.release();
+      await waitFor(() => got.length === 2, 10_000, 'the second publish, once the first outcome is written');
+      expect(got).toEqual([first.id, second.id]);
     });
   });
 

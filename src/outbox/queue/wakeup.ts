@@ -2,7 +2,8 @@
  * @module canon/outbox/queue/wakeup
  * When a queue worker looks for work again: at once after a notification (even one that
  * arrived while it was busy), when the earliest retry falls due, or after its polling
- * interval, whichever comes first.
+ * interval, whichever comes first; and while its last outcomes are being written, once
+ * they are, or at once after a notification.
  */
 export class Wakeup {
   #woken = false;
@@ -48,6 +49,24 @@ export class Wakeup {
       const timer = setTimeout(done, ms);
       this.#resolveIdle = done;
     });
+  }
+
+  /**
+   * Waits for `work` to settle, or less if woken (immediately if woken since the last
+   * reset). Never rejects: `work`'s own failure is its owner's to handle.
+   *
+   * @example await wakeup.until(pendingWrites) // then claim: the writes are done, or a commit announced rows
+   */
+  async until(work: Promise<unknown>): Promise<void> {
+    if (this.#woken) return;
+    let woken!: () => void;
+    const wake = new Promise<void>((resolve) => (woken = resolve));
+    this.#resolveIdle = woken;
+    try {
+      await Promise.race([work.catch(() => {}), wake]);
+    } finally {
+      if (this.#resolveIdle === woken) this.#resolveIdle = undefined;
+    }
   }
 
   /** Drops the retry timer (on stop). @example wakeup.cancel() */

@@ -2,11 +2,13 @@
  * @module canon/outbox/queue/worker
  * The loop that drains a queue table: claim a batch (see ./claim), work on it with
  * bounded concurrency, one key's rows strictly one after another, then record each row's
- * fate in bulk. Wakes on LISTEN/NOTIFY, polls as a backstop, renews its leases while
- * working, retries with backoff (./backoff), parks rows dead after `maxAttempts`,
- * deletes done rows after their retention, and on `stop()` finishes what it started and
- * hands back what it had not. The outbox relay is this worker plus envelope publishing;
- * webhook and broker delivery queues can be too.
+ * fate in bulk, off the path from a commit to its publish: the next claim does not wait
+ * for those writes when a commit has announced more rows or the batch came back full. Wakes
+ * on LISTEN/NOTIFY, polls as a backstop, renews its leases while working, retries with
+ * backoff (./backoff), parks rows dead after `maxAttempts`, deletes done rows after their
+ * retention, and on `stop()` finishes what it started and hands back what it had not.
+ * The outbox relay is this worker plus envelope publishing; webhook and broker delivery
+ * queues can be too.
  */
 
 import { normalizeError } from '../../core/normalize-error.js';
@@ -77,6 +79,15 @@ export interface QueueWorker {
 }
 
 type Seq = ClaimedRow['seq'];
+
+/** What a batch's attempts came to, to be written in bulk. */
+interface Outcome {
+  done: Seq[];
+  failures: Failure[];
+  /** Handed back untried: later rows of a key whose row failed, or rows left at stop(). */
+  released: Seq[];
+}
+
 const MAX_ERROR_PAUSE_MS = 30_000;
 
 /**
@@ -102,6 +113,8 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
   /** Rows claimed and not attempted to the end yet. */
   let inFlight = 0;
   let onSlotFreed: (() => void) | undefined;
+  /** Without `overlap`: the outcomes of the last batch(es) being written, one batch after another. */
+  let settling: Promise<void> | undefined;
 
   const report = (operation: string) => (error: unknown) => options.onError(error, operation);
 
@@ -138,7 +151,8 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
     return { seq: row.seq, dead, delayMs, error: recorded };
   }
 
-  async function work(rows: Row[]): Promise<void> {
+  /** Attempts every row of a claimed batch; resolves to what to write about them. */
+  async function attemptAll(rows: Row[]): Promise<Outcome> {
     inFlight += rows.length;
     let attempted = 0;
     const done: Seq[] = [];
@@ -179,9 +193,28 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
       clearInterval(renewal);
       inFlight -= rows.length - attempted; // rows handed back untried
     }
+    return { done, failures, released };
+  }
+
+  /** Writes a batch's outcomes (errors go to `onError`: it never rejects). */
+  async function settle({ done, failures, released }: Outcome): Promise<void> {
     await complete(store, spec, workerId, done, options.retentionMs === 0).catch(report('complete'));
     await fail(store, spec, workerId, failures).catch(report('fail'));
     await release(store, spec, workerId, released).catch(report('release'));
+  }
+
+  async function work(rows: Row[]): Promise<void> {
+    await settle(await attemptAll(rows));
+  }
+
+  /** Without `overlap`: writes `outcome` after the previous batch's, while the loop goes on. */
+  function settleInBackground(outcome: Outcome): void {
+    const tail: Promise<void> = (settling ?? Promise.resolve())
+      .then(() => settle(outcome))
+      .finally(() => {
+        if (settling === tail) settling = undefined;
+      });
+    settling = tail;
   }
 
   function slotFreed(): void {
@@ -204,8 +237,14 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
 
   async function loop(): Promise<void> {
     let errors = 0;
+    let full = false;
     while (running) {
       let rows: Row[];
+      // While the last outcomes are being written, claim again at once when the last claim
+      // came back full or a commit has announced rows since it; otherwise once they are
+      // written (they may unblock a key's next row), unless a commit announces rows meanwhile.
+      if (settling && !full) await wakeup.until(settling);
+      const overlapped = settling !== undefined;
       try {
         wakeup.reset();
         const claimed = (await claim(store, spec, statement, {
@@ -215,6 +254,7 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
           maxAttempts,
         })) as Row[];
         rows = claimed.filter((row) => !row.lease_expired);
+        full = claimed.length >= options.batchSize;
         if (rows.length < claimed.length && options.onLeaseExpired) {
           await Promise.resolve(options.onLeaseExpired(claimed.filter((row) => row.lease_expired))).catch(
             report('lease-expired'),
@@ -234,11 +274,15 @@ export function createQueueWorker<Row extends ClaimedRow>(options: QueueWorkerOp
           rows.map((row) => row.seq),
         ).catch(report('release'));
       } else if (rows.length > 0) {
-        await (overlap ? dispatch(rows) : work(rows));
+        if (overlap) await dispatch(rows);
+        else settleInBackground(await attemptAll(rows));
+      } else if (overlapped) {
+        continue; // this claim ran before those outcomes were written: look again after them
       } else {
         await wakeup.idle(options.pollIntervalMs);
       }
     }
+    await settling;
     await Promise.all(batches);
   }
 

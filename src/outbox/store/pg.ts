@@ -6,7 +6,7 @@
  */
 import { describe, invalidOption } from '../../core/errors.js';
 import type { PgPool, PgPoolClient } from '../../pg/driver.js';
-import { type OutboxStore, runQuery, type Unlisten } from './types.js';
+import { type OutboxStore, runQuery, toSqlResult, type Unlisten } from './types.js';
 
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
@@ -117,6 +117,20 @@ export function pgStore(pool: PgPool): OutboxStore {
         return result;
       } catch (err) {
         broken = await rollback(client);
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async script(sql) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        // no parameters: the simple query protocol, which takes several statements at once
+        const result = await client.query(sql);
+        return (Array.isArray(result) ? result : [result]).map((one) => toSqlResult(one));
+      } catch (err) {
+        broken = await rollback(client); // a no-op warning when the script opened no transaction
         throw err;
       } finally {
         client.release(broken);

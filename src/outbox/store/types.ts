@@ -38,6 +38,15 @@ export interface OutboxStore {
    * relay's polling.
    */
   listen(channel: string, onNotify: () => void): Promise<Unlisten>;
+  /**
+   * Optional. Runs `sql`, statements separated by `;` and without parameters (values
+   * inlined as literals), on one connection in a single round trip; resolves to each
+   * statement's result, in order. When a statement fails, the rest are skipped and a
+   * transaction the script opened is rolled back before the connection is reused. Claims
+   * use it to lock and lease in one round trip instead of four (BEGIN, lock, lease,
+   * COMMIT); without it they run through `transaction`.
+   */
+  script?(sql: string): Promise<SqlResult[]>;
 }
 
 /**
@@ -52,11 +61,17 @@ export async function runQuery<Row = Record<string, unknown>>(
   text: string,
   params?: unknown[],
 ): Promise<SqlResult<Row>> {
-  const result = (await db.query(text, params)) as {
-    rows?: Row[];
-    rowCount?: number | null;
-    affectedRows?: number;
-  };
-  const rows = result?.rows ?? [];
-  return { rows, rowCount: result?.rowCount ?? result?.affectedRows ?? rows.length };
+  return toSqlResult<Row>(await db.query(text, params));
+}
+
+/**
+ * Normalizes one driver result (node-postgres `rowCount`, PGlite `affectedRows`/`rowCount`).
+ *
+ * @example
+ * toSqlResult(await client.query('SELECT 1 AS one')) // { rows: [{ one: 1 }], rowCount: 1 }
+ */
+export function toSqlResult<Row = Record<string, unknown>>(result: unknown): SqlResult<Row> {
+  const raw = result as { rows?: Row[]; rowCount?: number | null; affectedRows?: number } | undefined;
+  const rows = raw?.rows ?? [];
+  return { rows, rowCount: raw?.rowCount ?? raw?.affectedRows ?? rows.length };
 }

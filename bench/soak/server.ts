@@ -90,6 +90,7 @@ process.on('message', async (message: { stop?: boolean }) => {
   sample(); // the final one: after the load, with everything settled
   server.close();
   await orders.close();
+  await receiver.close(); // the demo's webhook receiver: its listening socket would keep the process up
   await canon.close();
   process.disconnect();
 });

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasTaskset, load } from '../lib/load.mjs';
+import { hasTaskset, load, serverUsage } from '../lib/load.mjs';
 
 const [variant = 'node:canon', seconds = '8'] = process.argv.slice(2);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
@@ -22,10 +22,9 @@ const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'inherit', 'ipc
 await new Promise((resolve) => child.once('message', resolve));
 const url = 'http://127.0.0.1:20990/';
 await load(url, 2);
-const usage = () => new Promise((resolve) => { child.once('message', resolve); child.send('usage'); });
-const before = await usage();
+const before = await serverUsage(child);
 await load(url, Number(seconds));
-const after = await usage();
+const after = await serverUsage(child);
 const requests = after.requests;
 child.kill('SIGINT');
 await new Promise((resolve) => child.once('exit', resolve));

@@ -34,7 +34,8 @@ export function stopServer(child) {
   });
 }
 
-function serverUsage(child) {
+/** The server's request count and `process.cpuUsage()`, asked over IPC. */
+export function serverUsage(child) {
   return new Promise((resolve) => {
     child.once('message', resolve);
     child.send('usage');

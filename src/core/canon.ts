@@ -35,8 +35,8 @@ export interface UnitInit {
   traceState?: string;
   /**
    * The request an HTTP unit serves: becomes `method`, `path`, `user_agent` right after the
-   * standard fields, with `route`, `status_code` and `response_size_bytes` slots the
-   * lifecycle fills in (written as named fields: one object shape for every request).
+   * standard fields, with `route` (when `routed`), `status_code` and `response_size_bytes`
+   * slots the lifecycle fills in (written as named fields, so events share a few shapes).
    */
   request?: RequestParts;
   /** Fields placed right after the standard ones (and the request's). */
@@ -50,6 +50,11 @@ export interface RequestParts {
   method: string | undefined;
   path: string;
   userAgent: string | undefined;
+  /**
+   * Whether the adapter names a `route` (its slot is kept after `path`); false where no
+   * router does (node:http), so the event carries no empty slot.
+   */
+  routed: boolean;
 }
 
 export interface Canon {
@@ -188,27 +193,30 @@ export function createCanon(config: CanonConfig = {}): Canon {
     const ids = idsFromPlugins?.(init.request === undefined ? init : withRequestFields(init, init.request));
     const traceId = ids?.traceId ?? init.traceId ?? newTraceId();
     const spanId = ids?.spanId ?? init.spanId ?? newSpanId();
-    // One literal, one shape for every event; undefined slots keep the standard fields
-    // first in the output and are left out when serialized.
+    // Named writes in one order: events share a few shapes, and the standard fields come
+    // first in the output. Absent values get no key; the slots the unit fills in later are
+    // held by undefined (left out when serialized). An event whose slots are all filled
+    // has no undefined value, which is what the snapshot's fast path needs.
     const fields: Fields = {
       timestamp: isoTimestamp(Date.now()),
       kind: init.kind,
       request_id: requestId,
       trace_id: traceId,
       span_id: spanId,
-      parent_span_id: ids ? ids.parentSpanId : init.parentSpanId,
-      service: resolved.service,
-      version: resolved.version,
-      host: resolved.host,
     };
+    const parentSpanId = ids ? ids.parentSpanId : init.parentSpanId;
+    if (parentSpanId !== undefined) fields.parent_span_id = parentSpanId;
+    fields.service = resolved.service;
+    if (resolved.version !== undefined) fields.version = resolved.version;
+    if (resolved.host !== undefined) fields.host = resolved.host;
     const request = init.request;
     if (request !== undefined) {
       fields.method = request.method;
       fields.path = request.path;
-      fields.route = undefined;
+      if (request.routed) fields.route = undefined;
       fields.status_code = undefined;
       fields.response_size_bytes = undefined;
-      fields.user_agent = request.userAgent;
+      if (request.userAgent !== undefined) fields.user_agent = request.userAgent;
     }
     const extra = init.fields;
     if (extra) for (const key in extra) fields[key] = extra[key];

@@ -52,9 +52,45 @@ export function snapshot(
   redactor?: Redactor,
 ): Fields {
   const walk: Walk = { limits, includeStack, stack: [fields], redactor };
+  const state = redactor?.matcher?.start();
   // the root is always the event's own plain object: a `toJSON` key on it is a user field
   // (a function: left out), never a replacement for the whole event
-  return copyPlain(fields, 0, walk, redactor?.matcher?.start(), Object.getPrototypeOf(fields) === Object.prototype);
+  const plain = Object.getPrototypeOf(fields) === Object.prototype;
+  return (plain && redactor?.scrubKey === undefined && copyRoot(fields, walk, state)) || copyPlain(fields, 0, walk, state, plain);
+}
+
+/**
+ * The root's fast path. A spread clone copies the event's own object in one step and
+ * keeps its shape, where writing key by key costs a megamorphic store each (the general
+ * walk, ~40% of the snapshot); then only the values that need more than a copy are
+ * rewritten: objects, long or scrubbed strings, keys a redaction path reaches. Deleting a
+ * key would turn the copy into a slow dictionary, so any key that must go (an undefined
+ * slot, a function, a removed path) hands the event to the general walk instead, as do
+ * more keys than `limits.keys` (the walk marks the cut) and a read that throws.
+ */
+function copyRoot(fields: Fields, walk: Walk, state: MatchState | undefined): Fields | undefined {
+  let out: Fields;
+  try {
+    out = { ...fields };
+  } catch {
+    return undefined;
+  }
+  const { stringLength, keys } = walk.limits;
+  const scrubs = walk.redactor?.scrub !== undefined;
+  let count = 0;
+  for (const key in out) {
+    if (++count > keys) return undefined;
+    const value = out[key];
+    const reached = state === undefined ? undefined : walk.redactor!.matcher!.next(state, key);
+    if (reached?.strategy === undefined) {
+      // a primitive has nothing below it for a path to reach: kept as it is
+      const type = typeof value;
+      if (type === 'number' || type === 'boolean') continue;
+      if (type === 'string' && !scrubs && (value as string).length <= stringLength) continue;
+    }
+    if (!copyReached(out, key, value, 0, walk, reached)) return undefined;
+  }
+  return out;
 }
 
 function copy(value: unknown, depth: number, walk: Walk, state: MatchState | undefined): unknown {
@@ -151,17 +187,25 @@ function copyPlainValue(value: unknown, depth: number, walk: Walk): unknown {
  * (undefined, or removed by a rule).
  */
 function copyKey(out: Fields, key: string, value: unknown, depth: number, walk: Walk, state: MatchState | undefined) {
-  let below: MatchState | undefined;
-  if (state !== undefined) {
-    const next = walk.redactor!.matcher!.next(state, key);
-    if (next.strategy) {
-      if (next.strategy === 'remove') return false;
-      // hash the value itself, not a copy already rewritten by the string patterns
-      return write(out, key, walk.redactor!.replace(next.strategy, copyPlainValue(value, depth + 1, walk)), walk);
-    }
-    if (!next.dead) below = next;
+  const reached = state === undefined ? undefined : walk.redactor!.matcher!.next(state, key);
+  return copyReached(out, key, value, depth, walk, reached);
+}
+
+/** {@link copyKey} once the match state at the key is known (undefined: no paths). */
+function copyReached(
+  out: Fields,
+  key: string,
+  value: unknown,
+  depth: number,
+  walk: Walk,
+  reached: MatchState | undefined,
+): boolean {
+  if (reached?.strategy) {
+    if (reached.strategy === 'remove') return false;
+    // hash the value itself, not a copy already rewritten by the string patterns
+    return write(out, key, walk.redactor!.replace(reached.strategy, copyPlainValue(value, depth + 1, walk)), walk);
   }
-  return write(out, key, copy(value, depth + 1, walk, below), walk);
+  return write(out, key, copy(value, depth + 1, walk, reached?.dead === false ? reached : undefined), walk);
 }
 
 function write(out: Fields, key: string, copied: unknown, walk: Walk): boolean {

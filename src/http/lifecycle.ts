@@ -89,7 +89,7 @@ function onResponseClose(this: ServerResponse): void {
  * the scheme, host and userinfo of an absolute-form target), user agent, request id and
  * W3C trace context. `tracestate` is read only when `traceparent` is valid (the spec's
  * rule), so a request without it costs nothing; `headers` are kept on the unit for
- * plugins (`canon/enrichers`).
+ * plugins (`canon/enrichers`). `routed` is false where no router names a `route` (node:http).
  *
  * @example
  * const unit = startRequestUnit(canon, 'GET', '/users/1?x=2', 'curl/8', requestIdHeader, traceparentHeader, tracestateHeader, req.headers);
@@ -103,6 +103,7 @@ export function startRequestUnit(
   traceparentHeader: string | string[] | undefined | null,
   tracestateHeader: string | string[] | undefined | null,
   headers?: RequestHeaders,
+  routed = true,
 ): WideEvent {
   const trace = parseTraceparent(traceparentHeader);
   return canon.startUnit({
@@ -112,14 +113,15 @@ export function startRequestUnit(
     parentSpanId: trace?.parentSpanId,
     traceFlags: trace?.flags,
     traceState: trace && tracestateHeader ? parseTracestate(tracestateHeader) : undefined,
-    request: { method, path: pathOf(url), userAgent: typeof userAgent === 'string' ? userAgent : undefined },
+    request: { method, path: pathOf(url), userAgent: typeof userAgent === 'string' ? userAgent : undefined, routed },
     headers,
   });
 }
 
 /**
  * Starts the unit of work for one request and arranges its single emit. `routeOf`, when
- * given, is called with `source` (default: `req`) as the response closes.
+ * given, is called with `source` (default: `req`) as the response closes; without it the
+ * event has no `route` unless the app sets one.
  *
  * @example
  * const event = startHttpUnit(canon, req, res, (req) => req.route?.path);
@@ -142,6 +144,7 @@ export function startHttpUnit<S = IncomingMessage>(
     headers.traceparent,
     headers.tracestate,
     headers,
+    routeOf !== undefined,
   );
   if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
   trackResponse<HttpState>(res, {

@@ -37,6 +37,11 @@ export interface CanonFastifyOptions extends HttpAdapterOptions {
 
 const FRAMEWORK = { canonOption: 'canon', passThrough: ['canon', 'prefix', 'logLevel', 'logSerializers'] };
 
+/** The route's URL (`/users/:id`, prefix included); undefined for Fastify's 404. */
+function fastifyRoute(request: FastifyRequest): string | undefined {
+  return request.routeOptions.url;
+}
+
 function canonOnError(
   request: FastifyRequest,
   _reply: FastifyReply,
@@ -61,8 +66,7 @@ function canonFastifyPlugin(
   const { canon, tenant } = settings;
   fastify.decorateRequest('canon', null as unknown as WideEvent);
   fastify.addHook('onRequest', function canonOnRequest(request, reply, next) {
-    const unit = startHttpUnit(canon, request.raw, reply.raw);
-    unit.fields.route = request.routeOptions.url; // undefined for Fastify's 404
+    const unit = startHttpUnit(canon, request.raw, reply.raw, fastifyRoute, request);
     request.canon = unit;
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, request.headers[tenant.header]);

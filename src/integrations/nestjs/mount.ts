@@ -52,6 +52,11 @@ function expressRoute(req: ExpressRequest): string | undefined {
   return typeof path === 'string' ? path : undefined;
 }
 
+/** The matched route's URL; undefined when no route matched. */
+function fastifyRoute(request: FastifyRequestLike): string | undefined {
+  return request.routeOptions?.url;
+}
+
 function expressMiddleware({ canon, tenant }: NestSettings) {
   return function canonNestMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
     const unit = startHttpUnit(canon, req, res, expressRoute);
@@ -65,8 +70,7 @@ function expressMiddleware({ canon, tenant }: NestSettings) {
 
 function fastifyHook({ canon, tenant }: NestSettings) {
   return function canonNestOnRequest(request: FastifyRequestLike, reply: FastifyReplyLike, done: () => void): void {
-    const unit = startHttpUnit(canon, request.raw, reply.raw);
-    unit.fields.route = request.routeOptions?.url; // undefined when no route matched
+    const unit = startHttpUnit(canon, request.raw, reply.raw, fastifyRoute, request);
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, request.raw.headers[tenant.header]);
       if (refused !== undefined) {

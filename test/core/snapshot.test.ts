@@ -106,3 +106,49 @@ describe('serialization never throws', () => {
     expect(event.big).toHaveLength(1001);
   });
 });
+
+describe("the event's top level", () => {
+  async function emitWith(config: Record<string, unknown>, fill: (fields: Record<string, unknown>) => void) {
+    const sink = memorySink();
+    const canon = createCanon({ sinks: [sink], handleExit: false, ...config });
+    let live: Record<string, unknown> = {};
+    await canon.run({ kind: 'job' }, (event) => {
+      live = (event as unknown as { fields: Record<string, unknown> }).fields;
+      fill(live);
+    });
+    // the pipeline adds sample_rate after the copy: left out here
+    const { sample_rate: _rate, ...event } = sink.events[0];
+    return { event, line: sink.lines[0], live };
+  }
+
+  it('copies top-level values in order, redacts and cuts them, and never touches the live event', async () => {
+    const user = { id: 'u_1', password: 'hunter2' };
+    const { event, line, live } = await emitWith(
+      { redact: { fields: ['**.password', 'token'] }, limits: { stringLength: 5 } },
+      (fields) => Object.assign(fields, { a: 1, token: 'secret', password: 'p', long: 'abcdefgh', user, ok: true }),
+    );
+    expect(Object.keys(event).slice(-6)).toEqual(['a', 'token', 'password', 'long', 'user', 'ok']);
+    expect(event).toMatchObject({ a: 1, token: '[REDACTED]', password: '[REDACTED]', long: 'abcde…[truncated 3 chars]', ok: true });
+    expect(event.user).toEqual({ id: 'u_1', password: '[REDACTED]' });
+    expect(event.user).not.toBe(user);
+    expect(JSON.parse(line)).toEqual({ ...event, sample_rate: 1 });
+    expect(live).toMatchObject({ token: 'secret', password: 'p', long: 'abcdefgh', user: { password: 'hunter2' } });
+  });
+
+  it('leaves out what JSON leaves out, and what a rule removes, with no key left behind', async () => {
+    const { event, line } = await emitWith({ redact: { fields: [{ path: 'drop', strategy: 'remove' }] } }, (fields) =>
+      Object.assign(fields, { before: 1, empty: undefined, fn: () => 1, drop: 'x', sym: Symbol('s'), after: 2 }),
+    );
+    for (const key of ['empty', 'fn', 'drop', 'sym']) expect(Object.hasOwn(event, key)).toBe(false);
+    expect(Object.keys(event).slice(-2)).toEqual(['before', 'after']);
+    expect(JSON.parse(line)).toEqual({ ...event, sample_rate: 1 });
+  });
+
+  it('marks more top-level keys than limits.keys as the cut, like nested objects', async () => {
+    const { event } = await emitWith({ limits: { keys: 12 } }, (fields) => {
+      for (let i = 0; i < 20; i++) fields[`k${i}`] = i;
+    });
+    expect(Object.keys(event)).toHaveLength(13);
+    expect(event['…']).toMatch(/^\d+ more keys$/);
+  });
+});

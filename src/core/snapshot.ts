@@ -66,7 +66,8 @@ export function snapshot(
  * rewritten: objects, long or scrubbed strings, keys a redaction path reaches. Deleting a
  * key would turn the copy into a slow dictionary, so any key that must go (an undefined
  * slot, a function, a removed path) hands the event to the general walk instead, as do
- * more keys than `limits.keys` (the walk marks the cut) and a read that throws.
+ * more keys than `limits.keys` (the walk marks the cut), a read that throws and an own
+ * `__proto__` key.
  */
 function copyRoot(fields: Fields, walk: Walk, state: MatchState | undefined): Fields | undefined {
   let out: Fields;
@@ -75,6 +76,8 @@ function copyRoot(fields: Fields, walk: Walk, state: MatchState | undefined): Fi
   } catch {
     return undefined;
   }
+  // `__proto__` is never written (see `write`): an own one on the root must go
+  if (Object.hasOwn(out, '__proto__')) return undefined;
   const { stringLength, keys } = walk.limits;
   const scrubs = walk.redactor?.scrub !== undefined;
   let count = 0;

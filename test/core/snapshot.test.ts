@@ -144,6 +144,21 @@ describe("the event's top level", () => {
     expect(JSON.parse(line)).toEqual({ ...event, sample_rate: 1 });
   });
 
+  it('leaves out an own __proto__ key, whatever its value, like at any depth', async () => {
+    for (const value of ['short', 1, true, { polluted: true }]) {
+      const { event, line } = await emitWith({}, (fields) => {
+        fields.before = 1;
+        // an own data property, as JSON.parse makes it (an assignment would set the prototype)
+        Object.defineProperty(fields, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+        fields.after = 2;
+      });
+      expect(Object.hasOwn(event, '__proto__')).toBe(false);
+      expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+      expect(line).not.toContain('__proto__');
+      expect(event).toMatchObject({ before: 1, after: 2 });
+    }
+  });
+
   it('marks more top-level keys than limits.keys as the cut, like nested objects', async () => {
     const { event } = await emitWith({ limits: { keys: 12 } }, (fields) => {
       for (let i = 0; i < 20; i++) fields[`k${i}`] = i;

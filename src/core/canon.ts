@@ -208,7 +208,7 @@ export function createCanon(config: CanonConfig = {}): Canon {
     if (parentSpanId !== undefined) fields.parent_span_id = parentSpanId;
     fields.service = resolved.service;
     if (resolved.version !== undefined) fields.version = resolved.version;
-    if (resolved.host !== undefined) fields.host = resolved.host;
+    fields.host = resolved.host;
     const request = init.request;
     if (request !== undefined) {
       fields.method = request.method;

@@ -12,12 +12,13 @@ import { hasNoBody, startRequestUnit } from './lifecycle.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 /**
- * Starts the unit of a fetch-style request; `path` is the URL's path.
+ * Starts the unit of a fetch-style request; `path` is the URL's path. `routed`: whether
+ * a `route` will be named (a router, or the handler's `route` option).
  *
  * @example
  * const unit = startFetchUnit(canon, c.req.raw, c.req.path);
  */
-export function startFetchUnit(canon: Canon, request: Request, path: string): WideEvent {
+export function startFetchUnit(canon: Canon, request: Request, path: string, routed = true): WideEvent {
   const headers = request.headers;
   const traceparent = headers.get('traceparent');
   return startRequestUnit(
@@ -29,6 +30,7 @@ export function startFetchUnit(canon: Canon, request: Request, path: string): Wi
     traceparent,
     traceparent === null ? null : headers.get('tracestate'), // a Headers lookup only when it can matter
     headers,
+    routed,
   );
 }
 

@@ -34,6 +34,24 @@ function logCapture() {
 }
 
 describe('canon/fastify', () => {
+  it('names the route from the start of the request: handlers and hooks can read it', async () => {
+    const seen: unknown[] = [];
+    const { sink, url } = await start(Fastify(), (app) => {
+      app.addHook('preHandler', async (request) => {
+        seen.push(request.canon.get('route'));
+      });
+      app.get('/orders/:id', async (request) => {
+        seen.push(getWideEvent()?.get('route'));
+        return { id: (request.params as { id: string }).id };
+      });
+    });
+    expect((await fetch(`${url}/orders/9`)).status).toBe(200);
+    const event = await waitFor(() => sink.events[0]);
+    expect(seen).toEqual(['/orders/:id', '/orders/:id']);
+    expect(event.route).toBe('/orders/:id');
+    expect(Object.keys(event).indexOf('route')).toBe(Object.keys(event).indexOf('path') + 1);
+  });
+
   it("works with Fastify's own logger on: both log lines and one event per request", async () => {
     const log = logCapture();
     const { sink, url } = await start(Fastify({ logger: { level: 'info', stream: log.stream } }), (app) => {

@@ -67,6 +67,7 @@ function canonFastifyPlugin(
   fastify.decorateRequest('canon', null as unknown as WideEvent);
   fastify.addHook('onRequest', function canonOnRequest(request, reply, next) {
     const unit = startHttpUnit(canon, request.raw, reply.raw, fastifyRoute, request);
+    unit.fields.route = fastifyRoute(request); // known now: handlers can read it
     request.canon = unit;
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, request.headers[tenant.header]);

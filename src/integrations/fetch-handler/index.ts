@@ -102,7 +102,7 @@ export function withCanon<R extends Request, A extends unknown[]>(
   }
   const route = routeOption<R>(options?.route);
   return async function canonFetchHandler(request: R, ...rest: A): Promise<Response> {
-    const unit = startFetchUnit(canon, request, urlPath(request.url));
+    const unit = startFetchUnit(canon, request, urlPath(request.url), route !== undefined);
     const delivery = watchRequest(unit, request, routeGetter(route, request));
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, request.headers.get(tenant.header));

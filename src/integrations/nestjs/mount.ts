@@ -71,6 +71,7 @@ function expressMiddleware({ canon, tenant }: NestSettings) {
 function fastifyHook({ canon, tenant }: NestSettings) {
   return function canonNestOnRequest(request: FastifyRequestLike, reply: FastifyReplyLike, done: () => void): void {
     const unit = startHttpUnit(canon, request.raw, reply.raw, fastifyRoute, request);
+    unit.fields.route = fastifyRoute(request); // known now: handlers and guards can read it
     if (tenant !== undefined) {
       const refused = enterTenant(tenant, unit, request.raw.headers[tenant.header]);
       if (refused !== undefined) {

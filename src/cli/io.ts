@@ -7,10 +7,16 @@
 import { once } from 'node:events';
 import { colorsEnabled } from '../read/pretty/colors.js';
 
-const FLUSH_AT = 1 << 16;
+/**
+ * Characters buffered before a write. Kept small: a write first flattens the buffered
+ * string, and once it holds one character past Latin-1 (pretty's `✖`) the flat copy is
+ * two bytes a character; past 128 KiB V8 allocates it outside the young generation, in
+ * fresh pages, on every write (Node 20 spent a fifth of `canon pretty` there at 64 Ki).
+ */
+const FLUSH_AT = 1 << 14;
 
 export interface Output {
-  /** Appends `text` (pushed out every 64 KiB); await it to respect backpressure. */
+  /** Appends `text` (pushed out every 16 Ki characters); await it to respect backpressure. */
   write(text: string): Promise<void> | void;
   /** Writes what is buffered and waits until the stream took it. */
   flush(): Promise<void>;

@@ -28,6 +28,16 @@ export interface Output {
 /** True once stdout's reader has gone (`canon pretty | head`). */
 let closed = false;
 
+/** Waits for `stream` to drain or close, then drops both listeners (one wait per full pipe). */
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
+}
+
 /**
  * The buffered writer over `stream` (default stdout).
  *
@@ -46,7 +56,7 @@ export function createOutput(stream: NodeJS.WriteStream = process.stdout): Outpu
     const text = pending;
     pending = '';
     try {
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      if (!stream.write(text)) await drained(stream);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
       closed = true;

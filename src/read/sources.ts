@@ -14,6 +14,13 @@ import { CanonError, ErrorCodes } from '../core/errors.js';
 /** The name standard input goes by among sources. */
 export const STDIN = '-';
 
+/**
+ * Bytes read from a file at a time. Each chunk's events are parsed together and stay alive
+ * until all are handled, so larger chunks make every young-generation GC copy more of
+ * them: `canon pretty` spent twice the GC time at 1 MiB, and more system time.
+ */
+const READ_CHUNK = 1 << 18;
+
 /** A pattern without one of these is a plain path (every glob, brace or negation needs one). */
 const GLOB_SYNTAX = /[*?[{(!]/;
 
@@ -80,7 +87,7 @@ export function isGzip(source: string): boolean {
  */
 export function openSource(source: string, stdin: NodeJS.ReadableStream = process.stdin): AsyncIterable<Buffer> {
   if (source === STDIN) return stdin as AsyncIterable<Buffer>;
-  const file = createReadStream(source, { highWaterMark: 1 << 20 });
+  const file = createReadStream(source, { highWaterMark: READ_CHUNK });
   if (!isGzip(source)) return file;
   const gunzip = createGunzip();
   file.on('error', (err) => gunzip.destroy(err));

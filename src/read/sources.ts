@@ -8,7 +8,6 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { CanonError, ErrorCodes } from '../core/errors.js';
 
 /** The name standard input goes by among sources. */
@@ -88,10 +87,15 @@ export function isGzip(source: string): boolean {
 export function openSource(source: string, stdin: NodeJS.ReadableStream = process.stdin): AsyncIterable<Buffer> {
   if (source === STDIN) return stdin as AsyncIterable<Buffer>;
   const file = createReadStream(source, { highWaterMark: READ_CHUNK });
-  if (!isGzip(source)) return file;
-  const gunzip = createGunzip();
-  file.on('error', (err) => gunzip.destroy(err));
-  return file.pipe(gunzip) as Readable;
+  return isGzip(source) ? gunzip(file) : file;
+}
+
+/** The bytes of a gzip file, unzipped (zlib is loaded for the first `.gz` source). */
+async function* gunzip(file: Readable): AsyncGenerator<Buffer> {
+  const { createGunzip } = await import('node:zlib');
+  const unzip = createGunzip();
+  file.on('error', (err) => unzip.destroy(err));
+  yield* file.pipe(unzip) as AsyncIterable<Buffer>;
 }
 
 /**

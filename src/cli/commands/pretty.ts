@@ -27,7 +27,7 @@ Options:
 Colours on a terminal unless NO_COLOR is set; FORCE_COLOR=1 forces them.`,
   options: { ...FILTER_OPTIONS, fields: { type: 'string' } },
   async run(parsed, { out, stdin }) {
-    const keep = eventFilter(parsed, 'pretty');
+    const keep = await eventFilter(parsed, 'pretty');
     const options = { colors: out.colors, fields: listOption(parsed, 'fields') };
     const events = readEvents(inputs(parsed.positionals, 'pretty', stdin), { stdin });
     for await (const batch of events.batches()) {

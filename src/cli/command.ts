@@ -4,7 +4,6 @@
  * share: inputs (files or piped stdin), the `--errors/--slow/--where` event filter and
  * the skipped-lines notice.
  */
-import { compileFilter } from '../read/expr/index.js';
 import { STDIN } from '../read/sources.js';
 import type { EventRecord, ReadStats } from '../read/types.js';
 import { numberOption, type OptionSpec, type Parsed, stringOption } from './args.js';
@@ -50,18 +49,22 @@ export const FILTER_OPTIONS: OptionSpec = {
 };
 
 /**
- * The predicate of `--errors` (outcome ≠ success), `--slow MS` and `--where EXPR` together.
+ * The predicate of `--errors` (outcome ≠ success), `--slow MS` and `--where EXPR` together
+ * (the expression compiler is loaded only for `--where`).
  *
  * @example
- * const keep = eventFilter(parsed, 'tail'); // undefined when no filter was given
+ * const keep = await eventFilter(parsed, 'tail'); // undefined when no filter was given
  */
-export function eventFilter(parsed: Parsed, command: string): ((event: EventRecord) => boolean) | undefined {
+export async function eventFilter(parsed: Parsed, command: string): Promise<((event: EventRecord) => boolean) | undefined> {
   const tests: ((event: EventRecord) => boolean)[] = [];
   if (parsed.values.errors) tests.push((event) => event.outcome !== undefined && event.outcome !== 'success');
   const slow = numberOption(parsed, command, 'slow');
   if (slow !== undefined) tests.push((event) => typeof event.duration_ms === 'number' && event.duration_ms >= slow);
   const where = stringOption(parsed, 'where');
-  if (where !== undefined) tests.push(compileFilter(where, '--where').test);
+  if (where !== undefined) {
+    const { compileFilter } = await import('../read/expr/index.js');
+    tests.push(compileFilter(where, '--where').test);
+  }
   if (tests.length === 0) return undefined;
   return (event) => tests.every((test) => test(event));
 }

@@ -7,7 +7,12 @@
 import { once } from 'node:events';
 import { colorsEnabled } from '../read/pretty/colors.js';
 
-const FLUSH_AT = 1 << 16;
+/**
+ * Bytes buffered before a write. Each text is encoded into the buffer as it comes: a
+ * string buffered instead would be flattened first, and one character past Latin-1
+ * (pretty's `✖`) makes the whole flat copy two bytes a character, slow to copy and encode.
+ */
+const CHUNK = 1 << 16;
 
 export interface Output {
   /** Appends `text` (pushed out every 64 KiB); await it to respect backpressure. */
@@ -22,6 +27,16 @@ export interface Output {
 /** True once stdout's reader has gone (`canon pretty | head`). */
 let closed = false;
 
+/** Waits for `stream` to drain or close, then drops both listeners (one wait per full pipe). */
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
+}
+
 /**
  * The buffered writer over `stream` (default stdout).
  *
@@ -31,28 +46,39 @@ let closed = false;
  * await out.flush();
  */
 export function createOutput(stream: NodeJS.WriteStream = process.stdout): Output {
-  let pending = '';
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') closed = true;
   });
-  async function push(): Promise<void> {
-    if (pending === '' || closed) return;
-    const text = pending;
-    pending = '';
+  async function send(data: Buffer | string): Promise<void> {
+    if (closed) return;
     try {
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      if (!stream.write(data)) await drained(stream);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
       closed = true;
     }
   }
+  function push(): Promise<void> {
+    const data = chunk.subarray(0, used);
+    chunk = Buffer.allocUnsafe(CHUNK);
+    used = 0;
+    return send(data);
+  }
   return {
     write(text) {
-      pending += text;
-      if (pending.length >= FLUSH_AT) return push();
+      const room = text.length * 3; // a UTF-16 unit takes at most 3 bytes in UTF-8
+      const pushed = used > 0 && used + room > CHUNK ? push() : undefined;
+      if (room > CHUNK) {
+        const sent = send(text);
+        return pushed ? pushed.then(() => sent) : sent;
+      }
+      used += chunk.write(text, used);
+      return pushed;
     },
     async flush() {
-      await push();
+      if (used > 0) await push();
     },
     isTTY: stream.isTTY === true,
     colors: colorsEnabled(stream),

@@ -7,29 +7,24 @@
 import { readFileSync } from 'node:fs';
 import { parseCommand } from './args.js';
 import type { Command, CommandContext } from './command.js';
-import { auditCommand } from './commands/audit.js';
-import { consoleCommand } from './commands/console.js';
-import { flowsCommand } from './commands/flows.js';
-import { outboxCommand } from './commands/outbox.js';
-import { prettyCommand } from './commands/pretty.js';
-import { queryCommand } from './commands/query.js';
-import { tailCommand } from './commands/tail.js';
-import { traceCommand } from './commands/trace.js';
-import { webhooksCommand } from './commands/webhooks.js';
 import { EXIT_ERROR, EXIT_OK, errorLine, UsageError } from './errors.js';
 import { warn } from './io.js';
 
-const COMMANDS: Command[] = [
-  prettyCommand,
-  tailCommand,
-  queryCommand,
-  traceCommand,
-  flowsCommand,
-  outboxCommand,
-  webhooksCommand,
-  consoleCommand,
-  auditCommand,
-];
+/**
+ * Every command by name, in `canon --help` order, each loaded only when it is used:
+ * `canon pretty` starts without loading DuckDB, the console, the outbox or webhooks.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  pretty: async () => (await import('./commands/pretty.js')).prettyCommand,
+  tail: async () => (await import('./commands/tail.js')).tailCommand,
+  query: async () => (await import('./commands/query.js')).queryCommand,
+  trace: async () => (await import('./commands/trace.js')).traceCommand,
+  flows: async () => (await import('./commands/flows.js')).flowsCommand,
+  outbox: async () => (await import('./commands/outbox.js')).outboxCommand,
+  webhooks: async () => (await import('./commands/webhooks.js')).webhooksCommand,
+  console: async () => (await import('./commands/console.js')).consoleCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,19 +32,20 @@ function version(): string {
 }
 
 /**
- * The text of `canon --help`.
+ * The text of `canon --help` (loads every command for its summary).
  *
  * @example
- * process.stdout.write(`${mainHelp()}\n`);
+ * process.stdout.write(`${await mainHelp()}\n`);
  */
-export function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+export async function mainHelp(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...commands.map((command) => command.name.length));
   return `Usage: canon <command> [options]
 
 Reads the JSON lines Canon writes (files, globs, .gz, or standard input).
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
 canon <command> --help shows a command's options.
 Exit codes: 0 ok, 1 no match or check failed, 2 usage error or missing dependency.`;
@@ -65,7 +61,7 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
   const [name, ...rest] = argv;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      const help = mainHelp();
+      const help = await mainHelp();
       if (name === undefined) {
         warn(help);
         return EXIT_ERROR;
@@ -79,8 +75,9 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
       await context.out.flush();
       return EXIT_OK;
     }
-    const command = COMMANDS.find((candidate) => candidate.name === name);
-    if (!command) throw new UsageError(`canon: unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(', ')})`);
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new UsageError(`canon: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    const command = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
       await context.out.write(`${command.help}\n`);
       await context.out.flush();

@@ -27,14 +27,15 @@ Options:
 Colours on a terminal unless NO_COLOR is set; FORCE_COLOR=1 forces them.`,
   options: { ...FILTER_OPTIONS, fields: { type: 'string' } },
   async run(parsed, { out, stdin }) {
-    const keep = eventFilter(parsed, 'pretty');
+    const keep = await eventFilter(parsed, 'pretty');
     const options = { colors: out.colors, fields: listOption(parsed, 'fields') };
     const events = readEvents(inputs(parsed.positionals, 'pretty', stdin), { stdin });
     for await (const batch of events.batches()) {
-      let text = '';
-      for (const event of batch) if (!keep || keep(event)) text += `${formatPretty(event, options)}\n`;
-      const pending = out.write(text);
-      if (pending) await pending;
+      for (const event of batch) {
+        if (keep && !keep(event)) continue;
+        const pending = out.write(`${formatPretty(event, options)}\n`);
+        if (pending) await pending;
+      }
       if (outputClosed()) return EXIT_OK;
     }
     await out.flush();

@@ -30,7 +30,7 @@ Options:
   options: { ...FILTER_OPTIONS, lines: { type: 'string', short: 'n' }, json: { type: 'boolean' }, fields: { type: 'string' } },
   async run(parsed, { out }) {
     if (parsed.positionals.length === 0) throw new UsageError('canon tail: give the files to follow (canon pretty reads standard input)');
-    const keep = eventFilter(parsed, 'tail');
+    const keep = await eventFilter(parsed, 'tail');
     const json = parsed.values.json === true;
     const options = { colors: out.colors, fields: listOption(parsed, 'fields') };
     const interrupted = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]); // before any output

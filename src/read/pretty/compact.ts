@@ -31,20 +31,57 @@ export interface CompactOptions {
   maxFields: number;
 }
 
-function hidden(path: string, value: unknown): boolean {
-  if (HEAD_FIELDS.has(path) || QUIET_FIELDS.has(path)) return true;
-  return path === 'sample_rate' && value === 1;
+/** Paths never in the compact list: what the head shows and the quiet standard fields. */
+const HIDDEN = new Set([...HEAD_FIELDS, ...QUIET_FIELDS]);
+
+/**
+ * The same for nested fields, by parent (`event` → `type`, `id`, `version`): looked up
+ * with the keys JSON.parse made, so no dotted path is built and hashed to test it.
+ */
+const HIDDEN_BY_PARENT = new Map<string, Set<string>>();
+for (const path of HIDDEN) {
+  const dot = path.lastIndexOf('.');
+  if (dot === -1) continue;
+  const parent = path.slice(0, dot);
+  HIDDEN_BY_PARENT.set(parent, (HIDDEN_BY_PARENT.get(parent) ?? new Set()).add(path.slice(dot + 1)));
 }
 
-function collect(node: EventRecord, prefix: string, out: [string, unknown][], limit: number): void {
+function hidden(prefix: string, key: string, value: unknown): boolean {
+  if (prefix !== '') return HIDDEN_BY_PARENT.get(prefix)?.has(key) === true;
+  return HIDDEN.has(key) || (key === 'sample_rate' && value === 1);
+}
+
+/** The `key=value` run being written, pair by pair. */
+interface Run {
+  text: string;
+  /** Pairs written: past `room` a pair only sets `more` (the run ends with `…`). */
+  shown: number;
+  room: number;
+  more: boolean;
+  /** The event's own fields met so far: collecting stops past `maxFields`. */
+  own: number;
+}
+
+function add(run: Run, key: string, value: unknown, paint: Palette, options: CompactOptions): void {
+  if (run.shown >= run.room) {
+    run.more = true;
+    return;
+  }
+  run.text += `${run.shown === 0 ? '' : ' '}${paint.dim(`${key}=`)}${showValue(value, options.maxValueLength)}`;
+  run.shown++;
+}
+
+function collect(node: EventRecord, prefix: string, run: Run, paint: Palette, options: CompactOptions): void {
   for (const key in node) {
-    if (out.length > limit) return;
+    if (run.own > options.maxFields) return;
     const value = node[key];
-    if (value === undefined || value === null) continue;
+    if (value === undefined || value === null || hidden(prefix, key, value)) continue;
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (hidden(path, value)) continue;
-    if (typeof value === 'object' && !Array.isArray(value)) collect(value as EventRecord, path, out, limit);
-    else out.push([path, value]);
+    if (typeof value === 'object' && !Array.isArray(value)) collect(value as EventRecord, path, run, paint, options);
+    else {
+      run.own++;
+      if (!options.fields.includes(path)) add(run, path, value, paint, options);
+    }
   }
 }
 
@@ -56,17 +93,12 @@ function collect(node: EventRecord, prefix: string, out: [string, unknown][], li
  * // 'user.id=u_1'
  */
 export function compactFields(event: EventRecord, paint: Palette, options: CompactOptions): string {
-  const pairs: [string, unknown][] = [];
+  const run: Run = { text: '', shown: 0, room: Math.max(options.maxFields, options.fields.length), more: false, own: 0 };
   for (const path of options.fields) {
     const value = valueAtPath(event, path);
-    if (value !== undefined) pairs.push([path, value]);
+    if (value !== undefined) add(run, path, value, paint, options);
   }
-  const own: [string, unknown][] = [];
-  collect(event, '', own, options.maxFields);
-  const chosen = new Set(options.fields);
-  for (const pair of own) if (!chosen.has(pair[0])) pairs.push(pair);
-  const shown = pairs.slice(0, Math.max(options.maxFields, options.fields.length));
-  const text = shown.map(([key, value]) => `${paint.dim(`${key}=`)}${showValue(value, options.maxValueLength)}`);
-  if (pairs.length > shown.length) text.push(paint.dim('…'));
-  return text.join(' ');
+  collect(event, '', run, paint, options);
+  if (!run.more) return run.text;
+  return run.shown === 0 ? paint.dim('…') : `${run.text} ${paint.dim('…')}`;
 }

@@ -62,28 +62,27 @@ function timeText(timestamp: unknown): string {
  */
 export function formatPretty(event: EventRecord, options: PrettyOptions = {}): string {
   const paint = options.colors ? COLORS : NO_COLORS;
-  const parts = [paint.dim(timeText(event.timestamp))];
+  let line = paint.dim(timeText(event.timestamp));
   const service = textAt(event, 'service');
-  if (service) parts.push(paint.magenta(service));
-  parts.push(paint.blue((textAt(event, 'kind') ?? '?').padEnd(7)));
+  if (service) line += ` ${paint.magenta(service)}`;
+  line += ` ${paint.blue((textAt(event, 'kind') ?? '?').padEnd(7))}`;
   const name = unitName(event);
-  if (name) parts.push(paint.bold(name));
+  if (name) line += ` ${paint.bold(name)}`;
   const status = statusText(unitStatus(event), paint);
-  if (status) parts.push(status);
+  if (status) line += ` ${status}`;
   const duration = numberAt(event, 'duration_ms');
   if (duration !== undefined) {
     const text = formatDuration(duration);
-    parts.push(duration >= SLOW_MS ? paint.yellow(text) : paint.dim(text));
+    line += ` ${duration >= SLOW_MS ? paint.yellow(text) : paint.dim(text)}`;
   }
   const outcome = outcomeText(event.outcome, paint);
-  if (outcome) parts.push(outcome);
+  if (outcome) line += ` ${outcome}`;
   const fields = compactFields(event, paint, {
     fields: options.fields ?? [],
     maxValueLength: options.maxValueLength ?? 40,
     maxFields: options.maxFields ?? 16,
   });
-  if (fields) parts.push(fields);
-  const line = parts.join(' ');
+  if (fields) line += ` ${fields}`;
   const error = objectAt(event, 'error');
   if (!error) return line;
   return [line, ...errorLines(error, paint, options.stackFrames ?? 3, '  ')].join('\n');

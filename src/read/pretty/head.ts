@@ -66,7 +66,8 @@ export function unitName(event: EventRecord): string {
   }
   const method = textAt(event, 'method');
   const where = textAt(event, 'path') ?? textAt(event, 'route');
-  if (method || where) return [method, where].filter(Boolean).join(' ');
+  const request = method && where ? `${method} ${where}` : (method ?? where);
+  if (request) return request;
   return textAt(objectAt(event, 'job'), 'name') ?? textAt(event, 'name') ?? type ?? '';
 }
 

@@ -90,6 +90,19 @@ function itemText(item: unknown): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
+/** What makes a string value shown quoted (besides being empty). */
+const QUOTED = /[\s"=]/;
+
+/** `QUOTED.test(text)`, with a plain scan for ASCII (this runs for every string shown). */
+function needsQuotes(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127) return QUOTED.test(text); // Unicode spaces
+    if (code === 32 || code === 34 || code === 61 || (code >= 9 && code <= 13)) return true;
+  }
+  return text === '';
+}
+
 /**
  * A value as shown after `key=`: strings bare unless they hold spaces or quotes, objects as JSON, cut.
  *
@@ -97,7 +110,7 @@ function itemText(item: unknown): string | undefined {
  * showValue('two words', 40) // '"two words"'
  */
 export function showValue(value: unknown, max: number): string {
-  if (typeof value === 'string') return cut(/[\s"=]/.test(value) || value === '' ? JSON.stringify(value) : value, max);
+  if (typeof value === 'string') return cut(needsQuotes(value) ? JSON.stringify(value) : value, max);
   if (Array.isArray(value)) {
     const items = value.map(itemText);
     if (items.every((item) => item !== undefined)) return cut(`[${items.join(',')}]`, max);

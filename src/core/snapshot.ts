@@ -60,10 +60,11 @@ export function snapshot(
 }
 
 /**
- * The root's fast path. A spread clone copies the event's own object in one step and
- * keeps its shape, where writing key by key costs a megamorphic store each (the general
- * walk, ~40% of the snapshot); then only the values that need more than a copy are
- * rewritten: objects, long or scrubbed strings, keys a redaction path reaches. Deleting a
+ * The root's fast path, taken without value patterns (they may rename keys and rewrite
+ * every string: the general walk does that). A spread clone copies the event's own object
+ * in one step and keeps its shape, where writing key by key costs a megamorphic store each
+ * (the general walk, ~40% of the snapshot); then only the values that need more than a
+ * copy are rewritten: objects, long strings, keys a redaction path reaches. Deleting a
  * key would turn the copy into a slow dictionary, so any key that must go (an undefined
  * slot, a function, a removed path) hands the event to the general walk instead, as do
  * more keys than `limits.keys` (the walk marks the cut), a read that throws and an own
@@ -79,7 +80,6 @@ function copyRoot(fields: Fields, walk: Walk, state: MatchState | undefined): Fi
   // `__proto__` is never written (see `write`): an own one on the root must go
   if (Object.hasOwn(out, '__proto__')) return undefined;
   const { stringLength, keys } = walk.limits;
-  const scrubs = walk.redactor?.scrub !== undefined;
   let count = 0;
   for (const key in out) {
     if (++count > keys) return undefined;
@@ -89,7 +89,7 @@ function copyRoot(fields: Fields, walk: Walk, state: MatchState | undefined): Fi
       // a primitive has nothing below it for a path to reach: kept as it is
       const type = typeof value;
       if (type === 'number' || type === 'boolean') continue;
-      if (type === 'string' && !scrubs && (value as string).length <= stringLength) continue;
+      if (type === 'string' && (value as string).length <= stringLength) continue;
     }
     if (!copyReached(out, key, value, 0, walk, reached)) return undefined;
   }

@@ -4,6 +4,7 @@
  * lines are ignored and everything else (plain text, arrays, truncated JSON) is "bad":
  * skipped and counted by the caller, never fatal.
  */
+import { asRecord } from './pretty/values.js';
 import type { EventRecord } from './types.js';
 
 /**
@@ -29,10 +30,7 @@ export function parseEventLine(line: string): EventRecord | undefined {
   while (start < line.length && line.charCodeAt(start) <= 32) start++;
   if (line.charCodeAt(start) !== 123 /* { */) return undefined;
   try {
-    const value: unknown = JSON.parse(line);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as EventRecord)
-      : undefined;
+    return asRecord(JSON.parse(line));
   } catch {
     return undefined;
   }

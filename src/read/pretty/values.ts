@@ -6,14 +6,24 @@
 import type { EventRecord } from '../types.js';
 
 /**
+ * `value` when it is an object (not an array, not null), else undefined.
+ *
+ * @example
+ * asRecord({ id: 1 }) // { id: 1 }
+ * asRecord([1])       // undefined
+ */
+export function asRecord(value: unknown): EventRecord | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as EventRecord) : undefined;
+}
+
+/**
  * The object at `key`, or undefined when it is not a plain object.
  *
  * @example
  * objectAt({ user: { id: 1 } }, 'user') // { id: 1 }
  */
 export function objectAt(event: EventRecord | undefined, key: string): EventRecord | undefined {
-  const value = event?.[key];
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as EventRecord) : undefined;
+  return asRecord(event?.[key]);
 }
 
 /**

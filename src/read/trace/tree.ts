@@ -14,7 +14,7 @@
  * event: duplicates join the first holder of the id (own span ids before client ones),
  * loops are cut and shown at the root.
  */
-import { objectAt, textAt } from '../pretty/values.js';
+import { asRecord, objectAt, textAt } from '../pretty/values.js';
 import type { EventRecord } from '../types.js';
 
 export interface TraceNode {
@@ -48,9 +48,6 @@ interface ClientSpan {
   spanId: string;
   via?: TraceNode['via'];
 }
-
-const asRecord = (value: unknown): EventRecord | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as EventRecord) : undefined;
 
 /** The client span ids `event` recorded for what it sent: calls, published events, a webhook request. */
 function clientSpans(event: EventRecord): ClientSpan[] {

@@ -46,8 +46,8 @@ export function splitPath(path: string): readonly string[] | undefined {
   if (typeof path !== 'string' || path === '') return undefined;
   const cached = splitCache.get(path);
   if (cached !== undefined) return cached ?? undefined;
-  let parts: readonly string[] | null = Object.freeze(path.split('.'));
-  for (const part of parts) if (part === '' || FORBIDDEN.has(part)) parts = null;
+  const split = Object.freeze(path.split('.'));
+  const parts = split.some((part) => part === '' || FORBIDDEN.has(part)) ? null : split;
   if (splitCache.size < SPLIT_CACHE_SIZE && path.length <= SPLIT_CACHE_PATH_LENGTH) splitCache.set(path, parts);
   return parts ?? undefined;
 }

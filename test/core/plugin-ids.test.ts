@@ -13,16 +13,23 @@ function canonWith(...plugins: CanonPlugin[]) {
   return { sink, canon: createCanon({ sinks: [sink], handleExit: false, plugins }) };
 }
 
+/** A plugin whose `ids()` hook records the units it is shown and gives `answer`. */
+function recordingIds(answer: ReturnType<NonNullable<CanonPlugin['ids']>>) {
+  const seen: unknown[] = [];
+  const plugin: CanonPlugin = {
+    name: 'ids',
+    ids: (unit) => {
+      seen.push(unit);
+      return answer;
+    },
+  };
+  return { seen, plugin };
+}
+
 describe('plugin ids hook', () => {
   it('lets a plugin supply trace_id, span_id and parent_span_id, consistent on the handle', async () => {
-    const seen: unknown[] = [];
-    const { sink, canon } = canonWith({
-      name: 'ids',
-      ids: (unit) => {
-        seen.push(unit);
-        return { traceId: TRACE, spanId: SPAN, parentSpanId: PARENT };
-      },
-    });
+    const { seen, plugin } = recordingIds({ traceId: TRACE, spanId: SPAN, parentSpanId: PARENT });
+    const { sink, canon } = canonWith(plugin);
     const handle = await canon.run({ kind: 'job' }, (event) => event);
     expect(sink.events[0]).toMatchObject({ trace_id: TRACE, span_id: SPAN, parent_span_id: PARENT });
     expect([handle.trace_id, handle.span_id]).toEqual([TRACE, SPAN]);
@@ -30,14 +37,8 @@ describe('plugin ids hook', () => {
   });
 
   it('shows an HTTP unit to the hook with the adapter\'s fields: method, path, user agent', async () => {
-    const seen: unknown[] = [];
-    const { sink, canon } = canonWith({
-      name: 'ids',
-      ids: (unit) => {
-        seen.push(unit);
-        return undefined;
-      },
-    });
+    const { seen, plugin } = recordingIds(undefined);
+    const { sink, canon } = canonWith(plugin);
     const server = await listen(http.createServer(canonNode(canon, (_req, res) => res.end('ok'))));
     try {
       await fetch(`${server.url}/health?probe=1`, { headers: { 'user-agent': 'probe/1' } }).then((res) => res.text());

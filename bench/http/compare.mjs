@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { load, measure, median, startServer, stopServer } from '../lib/load.mjs';
+import { median, runRounds } from '../lib/load.mjs';
 
 const [rev, ...names] = process.argv.slice(2);
 if (!rev) {
@@ -26,23 +26,15 @@ try {
   symlinkSync(join(root, 'node_modules'), join(base, 'node_modules'));
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: base, stdio: 'ignore' });
   const scripts = { [rev]: join(base, 'bench/http/server.mjs'), here: join(root, 'bench/http/server.mjs') };
-  const runs = [['here', 'node:bare']];
-  for (const name of names.length > 0 ? names : ['node:canon']) runs.push([rev, name], ['here', name]);
-  const cpu = {};
-  let port = 20600;
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const [tree, variant] of runs) {
-      const child = await startServer(scripts[tree], variant, ++port);
-      const url = `http://127.0.0.1:${port}/`;
-      await load(url, 2);
-      const { rps, cpuUs } = await measure(child, url, SECONDS);
-      await stopServer(child);
-      (cpu[`${variant} @ ${tree}`] ??= []).push(cpuUs);
-      console.error(`round ${round} ${variant} @ ${tree}: ${Math.round(rps)} req/s, ${cpuUs.toFixed(1)} µs CPU/req`);
-    }
-  }
+  const runs = ['node:bare @ here'];
+  for (const name of names.length > 0 ? names : ['node:canon']) runs.push(`${name} @ ${rev}`, `${name} @ here`);
+  const serverOf = (run) => {
+    const [variant, tree] = run.split(' @ ');
+    return [scripts[tree], variant];
+  };
+  const results = await runRounds(undefined, runs, { rounds: ROUNDS, seconds: SECONDS, warmup: 2, firstPort: 20600, serverOf });
   console.log(`\n${ROUNDS} rounds × ${SECONDS}s, medians\n\n| variant | CPU µs/req |\n|---|---:|`);
-  for (const [name, values] of Object.entries(cpu)) console.log(`| ${name} | ${median(values).toFixed(1)} |`);
+  for (const [name, { cpuUs }] of Object.entries(results)) console.log(`| ${name} | ${median(cpuUs).toFixed(1)} |`);
 } finally {
   git('worktree', 'remove', '--force', base);
   rmSync(base, { recursive: true, force: true });

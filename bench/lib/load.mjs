@@ -70,14 +70,16 @@ export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(v
 /**
  * Runs every variant of `script` (each its own server, see startServer) for `rounds`
  * interleaved rounds: warm-up, then a measured window. Returns `{ [variant]: { rps: [],
- * cpuUs: [] } }`, one entry per round; progress goes to stderr.
+ * cpuUs: [] } }`, one entry per round; progress goes to stderr. `serverOf(name)` gives the
+ * `[script, variant]` a name stands for when they differ (bench/http/compare.mjs: one
+ * variant in two trees).
  */
-export async function runRounds(script, variants, { rounds, seconds, warmup, node, firstPort }) {
+export async function runRounds(script, variants, { rounds, seconds, warmup, node, firstPort, serverOf = (name) => [script, name] }) {
   const results = Object.fromEntries(variants.map((name) => [name, { rps: [], cpuUs: [] }]));
   let port = firstPort;
   for (let round = 1; round <= rounds; round++) {
     for (const variant of variants) {
-      const child = await startServer(script, variant, ++port, node);
+      const child = await startServer(...serverOf(variant), ++port, node);
       const url = `http://127.0.0.1:${port}/`;
       await load(url, warmup);
       const { rps, cpuUs } = await measure(child, url, seconds);

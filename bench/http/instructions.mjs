@@ -4,10 +4,12 @@
 // its clock drifts, so it is how a change to the request path is judged on a shared
 // machine (it does not see time spent in the kernel: syscalls, thread handoffs, which the
 // wall-clock bench:http does). Each variant: the server under callgrind, a warm-up of
-// BENCH_WARMUP requests (4,000) so the JIT has settled, counters zeroed, BENCH_REQUESTS
-// requests (3,000) from 16 keep-alive connections, counters dumped; every thread of the
-// process counts (GC and compiler threads included). Needs `valgrind` (apt-get install
-// valgrind). BENCH_NODE picks the Node binary. Timestamps are cached per millisecond, and
+// BENCH_WARMUP requests (20,000) so the JIT has settled, counters zeroed, BENCH_REQUESTS
+// requests (5,000) from 16 keep-alive connections, counters dumped; every thread of the
+// process counts (GC and compiler threads included). After 4,000 requests Node 26 is still
+// optimizing the request path (its compiler threads and not-yet-optimized code made up
+// ~30k of 71k instructions per bare request); from ~20,000 the counts stay put. Needs
+// `valgrind` (apt-get install valgrind). BENCH_NODE picks the Node binary. Timestamps are cached per millisecond, and
 // under callgrind a request takes longer than one: `isoTimestamp` runs once per request
 // here, a little more often than on a loaded server.
 import { execFile, spawn } from 'node:child_process';
@@ -20,8 +22,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 4000);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const variants = process.argv.length > 2 ? process.argv.slice(2) : ['node:bare', 'node:canon', 'node:pino-http'];
 

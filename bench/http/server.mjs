@@ -226,6 +226,16 @@ const variants = {
     const canon = await canonInstance();
     return honoServer((app) => app.use(canonHono(canon)), canonUser);
   },
+  // pino-http on the node:http request and response that @hono/node-server passes as `c.env`
+  'hono:pino-http': async () => {
+    const { default: pinoHttp } = await import('pino-http');
+    const log = pinoHttp();
+    const middleware = (c, next) => {
+      log(c.env.incoming, c.env.outgoing);
+      return next();
+    };
+    return honoServer((app) => app.use(middleware), (c) => c.env.incoming.log.setBindings({ user: USER }));
+  },
   'koa:bare': async () => koaServer(() => {}),
   'koa:canon': async () => {
     const { canonKoa } = await import('../../dist/frameworks/koa/index.js');

@@ -4,8 +4,11 @@
 // its clock drifts, so it is how a change to the request path is judged on a shared
 // machine (it does not see time spent in the kernel: syscalls, thread handoffs, which the
 // wall-clock bench:http does). Each variant: the server under callgrind, a warm-up of
-// BENCH_WARMUP requests (20,000) so the JIT has settled, counters zeroed, BENCH_REQUESTS
-// requests (5,000) from 16 keep-alive connections, counters dumped; every thread of the
+// BENCH_WARMUP requests (20,000) so the JIT has settled, counters zeroed, then
+// BENCH_WINDOWS windows (3) of BENCH_REQUESTS requests (5,000) from 16 keep-alive
+// connections, the counters dumped after each; the median window is reported with the
+// spread of all of them (a window that holds a full garbage collection counts more, so
+// one window alone can mislead by several thousand per request); every thread of the
 // process counts (GC and compiler threads included). After 4,000 requests Node 26 is still
 // optimizing the request path (its compiler threads and not-yet-optimized code made up
 // ~30k of 71k instructions per bare request); from ~20,000 the counts stay put. Needs
@@ -24,19 +27,35 @@ const run = promisify(execFile);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const variants = process.argv.length > 2 ? process.argv.slice(2) : ['node:bare', 'node:canon', 'node:pino-http'];
 
-/** Sends `count` GET / requests over `connections` keep-alive connections. */
+/** One GET /; resolves true once answered, false when the connection was reset. */
+function get(port, agent) {
+  return new Promise((resolve) => {
+    http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => res.resume().on('end', () => resolve(true))).on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Sends `count` GET / requests over `connections` keep-alive connections. A request whose
+ * kept-alive socket the server closed as it was reused (a race of keep-alive itself) is
+ * sent again; the server is given up on after 100 failures in a row.
+ */
 async function drive(port, count, connections = 16) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   let sent = 0;
+  let failures = 0;
   const worker = async () => {
     while (sent < count) {
       sent++;
-      await new Promise((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => res.resume().on('end', resolve)).on('error', reject);
-      });
+      if (await get(port, agent)) {
+        failures = 0;
+      } else {
+        sent--;
+        if (++failures > 100) throw new Error(`no answer from port ${port}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -65,25 +84,38 @@ async function instructionsPerRequest(variant, port) {
     await waitForServer(port);
     await drive(port, WARMUP);
     await run('callgrind_control', ['-z', String(child.pid)]);
-    await drive(port, REQUESTS);
-    await run('callgrind_control', ['-d', String(child.pid)]);
+    for (let window = 0; window < WINDOWS; window++) {
+      await drive(port, REQUESTS);
+      await run('callgrind_control', ['-d', String(child.pid)]); // dumps, then counts from zero
+    }
   } finally {
     child.kill('SIGKILL');
   }
-  const dump = readdirSync(dir).find((name) => /^cg\.\d+\.\d+$/.test(name));
-  const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
-  return Number(totals[1]) / REQUESTS;
+  const dumps = readdirSync(dir).filter((name) => /^cg\.\d+\.\d+$/.test(name));
+  const perRequest = dumps.map((dump) => {
+    const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
+    return Number(totals[1]) / REQUESTS;
+  });
+  return perRequest.sort((a, b) => a - b);
 }
 
+const thousands = (n) => Math.round(n).toLocaleString('en-US');
+
 const version = (await run(NODE, ['--version'])).stdout.trim();
-console.log(`Node ${version}, callgrind, ${WARMUP} warm-up + ${REQUESTS} measured requests, 16 connections\n`);
-console.log('| variant | instructions/request | vs bare |\n|---|---:|---:|');
+console.log(
+  `Node ${version}, callgrind, ${WARMUP} warm-up requests, then ${WINDOWS} windows of ${REQUESTS}, 16 connections\n`,
+);
+console.log('| variant | instructions/request (median window) | spread (min–max) | added over bare | vs bare |');
+console.log('|---|---:|---:|---:|---:|');
 const bare = {};
-let port = 23100;
+let port = 23100 + Math.floor(Math.random() * 800);
 for (const variant of variants) {
-  const perRequest = await instructionsPerRequest(variant, ++port);
+  const windows = await instructionsPerRequest(variant, ++port);
+  const median = windows[Math.floor(windows.length / 2)];
   const group = variant.split(':')[0];
-  if (variant.endsWith(':bare')) bare[group] = perRequest;
-  const ratio = bare[group] ? (perRequest / bare[group]).toFixed(2) : '–';
-  console.log(`| ${variant} | ${Math.round(perRequest).toLocaleString('en-US')} | ${ratio} |`);
+  if (variant.endsWith(':bare')) bare[group] = median;
+  const added = bare[group] && !variant.endsWith(':bare') ? `+${thousands(median - bare[group])}` : '–';
+  const ratio = bare[group] ? (median / bare[group]).toFixed(2) : '–';
+  const spread = `${thousands(windows[0])}–${thousands(windows.at(-1))}`;
+  console.log(`| ${variant} | ${thousands(median)} | ${spread} | ${added} | ${ratio} |`);
 }

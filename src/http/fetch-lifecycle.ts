@@ -7,6 +7,7 @@
  * the response has one.
  */
 import type { Canon } from '../core/canon.js';
+import { flatSlice } from '../core/flat-string.js';
 import type { WideEvent } from '../core/event.js';
 import { hasNoBody, startRequestUnit } from './lifecycle.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
@@ -50,7 +51,7 @@ export function urlPath(url: string): string {
   if (query !== -1) end = query;
   const hash = url.indexOf('#', start);
   if (hash !== -1 && hash < end) end = hash;
-  return url.slice(start, end);
+  return flatSlice(url, start, end);
 }
 
 /**

@@ -1,13 +1,15 @@
 /**
  * @module canon/http/lifecycle
  * The request lifecycle every HTTP adapter shares: start a unit from the request
- * (request id, trace context, method, path, user agent), echo `x-request-id`, count the
- * body bytes, and emit exactly one event when the response closes, finished or aborted.
+ * (request id, trace context, method, path, user agent), echo `x-request-id` (see
+ * ./request-id-echo.ts), count the body bytes, and emit exactly one event when the
+ * response closes, finished or aborted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Canon } from '../core/canon.js';
 import type { RequestHeaders, WideEvent } from '../core/event.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+import { echoRequestId, type PendingEcho } from './request-id-echo.js';
 import { pathOf } from './request-target.js';
 import { type BodyCounter, responseState, trackResponse } from './response-size.js';
 import { parseTracestate } from '../core/tracestate.js';
@@ -23,7 +25,7 @@ export type RouteOf<S = IncomingMessage> = (source: S) => string | undefined;
 /** Status recorded when the client goes away before the response ends (nginx's 499). */
 export const CLIENT_CLOSED_REQUEST = 499;
 
-interface HttpState extends BodyCounter {
+interface HttpState extends BodyCounter, PendingEcho {
   unit: WideEvent;
   req: IncomingMessage;
   routeOf: RouteOf<unknown> | undefined;
@@ -146,14 +148,16 @@ export function startHttpUnit<S = IncomingMessage>(
     headers,
     routeOf !== undefined,
   );
-  if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, unit.request_id);
-  trackResponse<HttpState>(res, {
+  const state: HttpState = {
     unit,
     req,
     routeOf: routeOf as RouteOf<unknown> | undefined,
     source: source ?? req,
     bytes: 0,
-  });
+    echoId: undefined,
+  };
+  trackResponse(res, state);
+  echoRequestId(res, state, unit.request_id);
   res.on('close', onResponseClose);
   return unit;
 }

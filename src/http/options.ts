@@ -8,6 +8,7 @@
 import type { Canon } from '../core/canon.js';
 import { describe, invalidOption } from '../core/errors.js';
 import { isPlainObject } from '../core/paths.js';
+import { installRequestIdEcho } from './request-id-echo.js';
 import { type TenantOptions, type TenantRule, tenantRule } from './tenant.js';
 
 /** Options shared by every HTTP adapter. */
@@ -48,6 +49,8 @@ export function resolveAdapterOptions(
       `expected the instance createCanon() returns, got ${describe(canon)}`,
     );
   }
+  // before any request: see request-id-echo (other code may take `writeHead` per response)
+  installRequestIdEcho();
   if (options === undefined) return { canon: canon as Canon, tenant: undefined };
   if (!isPlainObject(options)) {
     throw invalidOption(`${adapter}(options)`, `expected an object, got ${describe(options)}`);

@@ -6,6 +6,8 @@
  * never the scheme, host or userinfo of an absolute form.
  */
 
+import { flatSlice } from '../core/flat-string.js';
+
 /** `scheme://authority` at the start of an absolute-form target (RFC 9112 §3.2.2). */
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
@@ -26,5 +28,5 @@ export function pathOf(target: string): string {
     const code = target.charCodeAt(i);
     if (code === 63 /* '?' */ || code === 35 /* '#' */) end = i;
   }
-  return start > 0 && end === start ? '/' : target.slice(start, end);
+  return start > 0 && end === start ? '/' : flatSlice(target, start, end);
 }

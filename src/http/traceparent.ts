@@ -8,6 +8,7 @@
  * header lines arrive joined (`a, b`) and are rejected as one malformed value. Only the
  * `sampled` bit of the flags is kept and sent: Level 1 defines no other.
  */
+import { flatSlice } from '../core/flat-string.js';
 import { levelOneFlags, SAMPLED_FLAGS } from '../core/ids.js';
 
 export interface TraceParent {
@@ -69,8 +70,9 @@ export function parseTraceparent(header: string | string[] | undefined | null): 
   if (value.length > LENGTH && (version === '00' || value.charCodeAt(LENGTH) !== 45)) return undefined;
   if (!isId(value, 3, 35) || !isId(value, 36, 52) || !isLowerHex(value, 53, 55)) return undefined;
   return {
-    traceId: value.slice(3, 35),
-    parentSpanId: value.slice(36, 52),
+    // flat copies: the ids go into the event (see core/flat-string)
+    traceId: flatSlice(value, 3, 35),
+    parentSpanId: flatSlice(value, 36, 52),
     flags: levelOneFlags(value.slice(53, 55)),
   };
 }

@@ -22,6 +22,26 @@ describe('ids', () => {
       expect(newSpanId()).toMatch(/^(?!0+$)[0-9a-f]{16}$/);
     }
   });
+
+  it('keeps every id whole when a request makes them one after another (they share one scratch buffer)', () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const [requestId, traceId, spanId, eventId] = [uuidv7(), newTraceId(), newSpanId(), uuidv7()];
+      expect(requestId).toMatch(uuid);
+      expect(eventId).toMatch(uuid);
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(spanId).toMatch(/^[0-9a-f]{16}$/);
+      for (const id of [requestId, traceId, spanId, eventId]) seen.add(id);
+    }
+    expect(seen.size).toBe(8000);
+  });
+
+  it('spreads random digits over every position of a trace id (every hex digit turns up at each)', () => {
+    const digits = Array.from({ length: 32 }, () => new Set<string>());
+    for (let i = 0; i < 2000; i++) [...newTraceId()].forEach((digit, at) => digits[at].add(digit));
+    for (const atPosition of digits) expect([...atPosition].sort().join('')).toBe('0123456789abcdef');
+  });
 });
 
 describe('traceparent', () => {

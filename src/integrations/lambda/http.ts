@@ -10,6 +10,7 @@
  */
 import type { Canon } from '../../core/canon.js';
 import type { WideEvent } from '../../core/event.js';
+import { flatSlice } from '../../core/flat-string.js';
 import type { Fields } from '../../core/paths.js';
 import { finishFetchUnit } from '../../http/fetch-lifecycle.js';
 import { startRequestUnit } from '../../http/lifecycle.js';
@@ -41,7 +42,7 @@ function routeOf(event: Shape, source: LambdaSource): string | undefined {
   if (source !== 'api-gateway-http') return undefined;
   const key = event.routeKey;
   if (typeof key !== 'string' || key === '$default') return undefined;
-  return key.slice(key.indexOf(' ') + 1); // 'GET /users/{id}' → '/users/{id}'
+  return flatSlice(key, key.indexOf(' ') + 1, key.length); // 'GET /users/{id}' → '/users/{id}'
 }
 
 function base64Length(body: string): number {

@@ -174,7 +174,8 @@ async function pinoNodeServer(style, destination = false) {
   });
 }
 
-// The cost of AsyncLocalStorage alone: the bare handler inside an empty `storage.run`.
+// The cost of AsyncLocalStorage alone: the bare handler inside an empty `storage.run`
+// (`<framework>:als`: a middleware that runs the rest of the request inside one).
 const als = new AsyncLocalStorage();
 
 const variants = {
@@ -201,6 +202,7 @@ const variants = {
     app.use(canonExpressError());
     return http.createServer(app);
   },
+  'express:als': async () => http.createServer(await expressApp((app) => app.use((req, res, next) => als.run({}, next)))),
   'express:pino-http': async () => {
     const { default: pinoHttp } = await import('pino-http');
     return http.createServer(await expressApp((app) => app.use(pinoHttp()), pinoUser));
@@ -212,6 +214,7 @@ const variants = {
     return http.createServer(await expressApp((app) => app.use(evlog()), (req) => req.log.set({ user: USER })));
   },
   'fastify:bare': async () => fastifyApp({}, () => {}),
+  'fastify:als': async () => fastifyApp({}, (app) => app.addHook('onRequest', (request, reply, done) => als.run({}, done))),
   'fastify:canon': async () => {
     const { canonFastify } = await import('../../dist/frameworks/fastify/index.js');
     const canon = await canonInstance();
@@ -221,6 +224,7 @@ const variants = {
   // the user goes on the request's child logger, as Fastify's docs do
   'fastify:logger': async () => fastifyApp({ logger: true }, () => {}, (request) => request.log.setBindings({ user: USER })),
   'hono:bare': async () => honoServer(() => {}),
+  'hono:als': async () => honoServer((app) => app.use((c, next) => als.run({}, next))),
   'hono:canon': async () => {
     const { canonHono } = await import('../../dist/frameworks/hono/index.js');
     const canon = await canonInstance();
@@ -237,6 +241,7 @@ const variants = {
     return honoServer((app) => app.use(middleware), (c) => c.env.incoming.log.setBindings({ user: USER }));
   },
   'koa:bare': async () => koaServer(() => {}),
+  'koa:als': async () => koaServer((app) => app.use((ctx, next) => als.run({}, next))),
   'koa:canon': async () => {
     const { canonKoa } = await import('../../dist/frameworks/koa/index.js');
     const canon = await canonInstance();

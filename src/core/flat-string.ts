@@ -11,7 +11,7 @@
  */
 
 const SLICED_MIN_LENGTH = 13; // shorter substrings are copied by V8 itself
-const FAST_JSON = Number(process.versions.v8.split('.')[0]) >= 14;
+const FAST_JSON = Number((process.versions?.v8 ?? '0').split('.')[0]) >= 14;
 
 /**
  * `text.slice(start, end)`, as a flat string when the running V8 serializes sliced

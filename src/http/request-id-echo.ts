@@ -5,8 +5,10 @@
  * `writeHead(status, headersObject)` (how Fastify, `@hono/node-server` and much
  * hand-written code answer) take its slow path, which validates and stores every header
  * of the object one by one through `setHeader`. Here that object gets the id on a copy
- * instead, and node keeps its fast path. Answers without a headers object (`res.end()`
- * alone, Express, Koa) get the id through `setHeader`, as before.
+ * instead (an array of headers too, in its own form), and node keeps its fast path.
+ * Answers without headers in `writeHead` (`res.end()` alone, Express, Koa) get the id
+ * through `setHeader`, as before. When node refuses the headers (an invalid value), the
+ * id stays pending for the error response that follows.
  *
  * A header the app set itself, with `setHeader` or in `writeHead`'s headers, wins.
  * `ServerResponse.prototype.writeHead` is wrapped once per process (as APM agents do,
@@ -28,10 +30,32 @@ export interface PendingEcho {
 type Tracked = ServerResponse & { [kResponseState]?: Partial<PendingEcho> };
 type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
-/** True when a headers object names `x-request-id` in any letter case. */
-function namesRequestId(headers: object): boolean {
-  for (const key in headers) if (key.length === 12 && key.toLowerCase() === REQUEST_ID_HEADER) return true;
+/** True when a headers object names `x-request-id` in any letter case (own keys: what node sends). */
+function objectNamesRequestId(headers: object): boolean {
+  for (const key in headers) {
+    if (key.length === 12 && key.toLowerCase() === REQUEST_ID_HEADER && Object.hasOwn(headers, key)) return true;
+  }
   return false;
+}
+
+/** True when a raw header list (`[name, value, …]` or `[[name, value], …]`) names `x-request-id`. */
+function listNamesRequestId(headers: unknown[], pairs: boolean): boolean {
+  for (let i = 0; i < headers.length; i += pairs ? 1 : 2) {
+    const name = pairs ? (headers[i] as unknown[] | undefined)?.[0] : headers[i];
+    if (typeof name === 'string' && name.length === 12 && name.toLowerCase() === REQUEST_ID_HEADER) return true;
+  }
+  return false;
+}
+
+/**
+ * The headers `writeHead` was given with the id added, in the form given (a copy: the app's
+ * object or array is left as it is); undefined when they name the id themselves.
+ */
+function withRequestId(headers: object, id: string): object | undefined {
+  if (!Array.isArray(headers)) return objectNamesRequestId(headers) ? undefined : { ...headers, [REQUEST_ID_HEADER]: id };
+  const pairs = headers.length > 0 && Array.isArray(headers[0]);
+  if (listNamesRequestId(headers, pairs)) return undefined;
+  return pairs ? [...headers, [REQUEST_ID_HEADER, id]] : [...headers, REQUEST_ID_HEADER, id];
 }
 
 /**
@@ -51,20 +75,24 @@ export function installRequestIdEcho(): void {
     const state = this[kResponseState];
     const id = state?.echoId;
     // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
-    if (id === undefined) return writeHead.apply(this, arguments as never);
+    if (id === undefined || this.hasHeader(REQUEST_ID_HEADER)) return writeHead.apply(this, arguments as never);
     state!.echoId = undefined;
-    const named = typeof reason === 'string'; // writeHead(status, statusMessage, headers)
-    const headers = named ? obj : reason;
-    if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
-      if (!namesRequestId(headers) && !this.hasHeader(REQUEST_ID_HEADER)) {
-        const withId = { ...headers, [REQUEST_ID_HEADER]: id };
-        return named ? writeHead.call(this, statusCode, reason, withId) : writeHead.call(this, statusCode, withId);
+    try {
+      // node reads the headers from the third argument, else from the second unless it is a status message
+      const given = typeof reason === 'string' ? obj : (obj ?? reason);
+      if (typeof given === 'object' && given !== null) {
+        const headers = withRequestId(given, id);
+        if (headers !== undefined) return writeHead.call(this, statusCode, reason, headers);
+      } else {
+        this.setHeader(REQUEST_ID_HEADER, id);
       }
-    } else if (!this.hasHeader(REQUEST_ID_HEADER)) {
-      this.setHeader(REQUEST_ID_HEADER, id); // before node stores the headers (an array's own x-request-id still wins)
+      // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
+      return writeHead.apply(this, arguments as never);
+    } catch (err) {
+      // node refused these headers: the error response that follows still carries the id
+      if (!this.headersSent) state!.echoId = id;
+      throw err;
     }
-    // eslint-disable-next-line prefer-rest-params -- forward exactly what the caller passed
-    return writeHead.apply(this, arguments as never);
   } as unknown as ServerResponse['writeHead'];
 }
 

@@ -55,6 +55,22 @@ describe('canon/koa', () => {
     expect(appErrors).toHaveLength(2); // Koa still emitted its 'error' events
   });
 
+  it('echoes each request its own id when concurrent requests throw one shared error object', async () => {
+    const NOT_FOUND = Object.assign(new Error('no such thing'), { status: 404, expose: true });
+    const { url } = await start((app) => {
+      app.use(async () => {
+        await sleep(5); // both requests are in flight when either throws
+        throw NOT_FOUND;
+      });
+    });
+    const answers = await Promise.all(
+      ['req-A', 'req-B'].map((id) => fetch(url, { headers: { 'x-request-id': id } })),
+    );
+    expect(answers.map((res) => res.status)).toEqual([404, 404]);
+    expect(answers.map((res) => res.headers.get('x-request-id'))).toEqual(['req-A', 'req-B']);
+    expect(NOT_FOUND).not.toHaveProperty('headers');
+  });
+
   it("reports @koa/router's full pattern through prefixes and nested routers", async () => {
     const { sink, url } = await start((app) => {
       const users = new Router();

@@ -26,34 +26,75 @@ async function requestIdLines(url: string, extra = '') {
 describe('x-request-id echo', () => {
   it('is sent once with each way of answering, and is the event request_id', async () => {
     const HEADERS = Object.freeze({ 'content-type': 'text/plain' });
-    const answers: Listener[] = [
-      (_req, res) => res.end('end only'),
-      (_req, res) => {
-        res.setHeader('content-type', 'text/plain');
-        res.end('setHeader then end');
-      },
-      (_req, res) => res.writeHead(200, HEADERS).end('writeHead with a frozen object'),
-      (_req, res) => res.writeHead(201, 'Made', HEADERS).end('writeHead with a status message'),
-      (_req, res) => res.writeHead(200, ['content-type', 'text/plain']).end('writeHead with a flat array'),
-      (_req, res) => res.writeHead(200, [['content-type', 'text/plain']]).end('writeHead with pairs'),
-      (_req, res) => {
-        res.setHeader('x-other', '1');
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('setHeader then writeHead');
-      },
-      (_req, res) => res.writeHead(204).end(),
+    const PAIRS = [['content-type', 'text/plain']];
+    const cases: Array<[string, Listener, string]> = [
+      ['end only', (_req, res) => res.end('a'), 'HTTP/1.1 200 OK'],
+      ['setHeader then end', (_req, res) => res.setHeader('content-type', 'text/plain').end('a'), 'HTTP/1.1 200 OK'],
+      ['writeHead, frozen object', (_req, res) => res.writeHead(200, HEADERS).end('a'), 'HTTP/1.1 200 OK'],
+      ['writeHead, status message', (_req, res) => res.writeHead(201, 'Made', HEADERS).end('a'), 'HTTP/1.1 201 Made'],
+      ['writeHead, flat array', (_req, res) => res.writeHead(200, ['content-type', 'text/plain']).end('a'), 'HTTP/1.1 200 OK'],
+      ['writeHead, pairs', (_req, res) => res.writeHead(200, PAIRS).end('a'), 'HTTP/1.1 200 OK'],
+      ['writeHead, empty array', (_req, res) => res.writeHead(200, []).end('a'), 'HTTP/1.1 200 OK'],
+      ['writeHead, headers third', (_req, res) => res.writeHead(200, undefined, HEADERS).end('a'), 'HTTP/1.1 200 OK'],
+      [
+        'setHeader then writeHead',
+        (_req, res) => res.setHeader('x-other', '1').writeHead(200, { 'content-type': 'text/plain' }).end('a'),
+        'HTTP/1.1 200 OK',
+      ],
+      ['204', (_req, res) => res.writeHead(204).end(), 'HTTP/1.1 204 No Content'],
     ];
-    for (const answer of answers) {
+    for (const [name, answer, statusLine] of cases) {
       const { sink, url, close } = await start(answer);
       try {
         const { status, ids } = await requestIdLines(url);
         const event = await waitFor(() => sink.events[0]);
-        expect(ids, String(answer)).toEqual([event.request_id]);
-        if (answer === answers[3]) expect(status).toBe('HTTP/1.1 201 Made');
+        expect(status, name).toBe(statusLine);
+        expect(ids, name).toEqual([event.request_id]);
+        expect(event.outcome, name).toBe('success');
       } finally {
         await close();
       }
     }
-    expect(HEADERS).toEqual({ 'content-type': 'text/plain' }); // the app's object is left as it was
+    // the app's headers are left as they were
+    expect(HEADERS).toEqual({ 'content-type': 'text/plain' });
+    expect(PAIRS).toEqual([['content-type', 'text/plain']]);
+  });
+
+  it('sends the headers node sends: the third argument over the second, own keys only', async () => {
+    const inherited = Object.create({ 'x-request-id': 'from-the-prototype' }) as Record<string, string>;
+    inherited['x-own'] = 'yes';
+    const cases: Array<[Listener, string[]]> = [
+      [(_req, res) => res.writeHead(200, { 'x-second': '2' } as never, { 'x-third': '3' }).end(), ['x-third']],
+      [(_req, res) => res.writeHead(200, inherited).end(), ['x-own']],
+    ];
+    for (const [answer, expected] of cases) {
+      const { sink, url, close } = await start(answer);
+      try {
+        const { text } = await rawRequest(url, 'GET / HTTP/1.1\r\nHost: localhost');
+        const names = text.split('\r\n\r\n')[0].split('\r\n').map((line) => line.split(':')[0].toLowerCase());
+        const event = await waitFor(() => sink.events[0]);
+        for (const header of expected) expect(names).toContain(header);
+        expect(names).not.toContain('x-second');
+        expect(text).toContain(`x-request-id: ${event.request_id}`);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it('still echoes the id on the 500 that follows when node refuses the headers', async () => {
+    const { sink, url, close } = await start((_req, res) => {
+      res.writeHead(200, { 'x-user': 'a\nb' }).end('never sent'); // node throws ERR_INVALID_CHAR
+    });
+    try {
+      const { status, ids } = await requestIdLines(url);
+      const event = await waitFor(() => sink.events[0]);
+      expect(status).toMatch(/^HTTP\/1.1 500 /); // the reason phrase is what node's failed writeHead left
+      expect(event).toMatchObject({ status_code: 500, outcome: 'error', error: { code: 'ERR_INVALID_CHAR' } });
+      expect(ids).toEqual([event.request_id]);
+    } finally {
+      await close();
+    }
   });
 
   it('echoes a valid incoming x-request-id', async () => {

@@ -11,7 +11,6 @@ import { storage } from '../../core/context.js';
 import type { WideEvent } from '../../core/event.js';
 import { startHttpUnit } from '../../http/lifecycle.js';
 import { type HttpAdapterOptions, resolveAdapterOptions } from '../../http/options.js';
-import { REQUEST_ID_HEADER } from '../../http/request-id.js';
 import { enterTenant, REFUSAL_STATUS } from '../../http/tenant.js';
 
 declare module 'koa' {
@@ -30,26 +29,11 @@ function koaRoute(ctx: Context): string | undefined {
   return typeof route === 'string' ? route : undefined;
 }
 
-/**
- * Koa's default error handling removes every header set so far and then sets
- * `err.headers`: listing the request id there keeps it on the error response.
- */
-function keepRequestIdHeader(err: unknown, requestId: string): void {
-  if (typeof err !== 'object' || err === null || !Object.isExtensible(err)) return;
-  try {
-    const error = err as { headers?: Record<string, unknown> };
-    error.headers = { ...error.headers, [REQUEST_ID_HEADER]: requestId };
-  } catch {
-    // a frozen or exotic error keeps its own headers
-  }
-}
-
 async function runDownstream(unit: WideEvent, next: Next): Promise<void> {
   try {
     await next();
   } catch (err) {
     unit.markError(err);
-    keepRequestIdHeader(err, unit.request_id);
     throw err;
   }
 }

@@ -17,10 +17,10 @@ const NODE = process.env.BENCH_NODE ?? process.execPath;
 const groups = {
   node: ['node:bare', 'node:als', 'node:canon', 'node:pino-http', 'node:pino-http+sync4k'],
   'node-writehead': ['node-writehead:bare', 'node-writehead:canon', 'node-writehead:pino-http'],
-  express: ['express:bare', 'express:canon', 'express:pino-http', 'express:evlog'],
-  fastify: ['fastify:bare', 'fastify:canon', 'fastify:logger'],
-  hono: ['hono:bare', 'hono:canon'],
-  koa: ['koa:bare', 'koa:canon', 'koa:pino-http'],
+  express: ['express:bare', 'express:als', 'express:canon', 'express:pino-http', 'express:evlog'],
+  fastify: ['fastify:bare', 'fastify:als', 'fastify:canon', 'fastify:logger'],
+  hono: ['hono:bare', 'hono:als', 'hono:canon', 'hono:pino-http'],
+  koa: ['koa:bare', 'koa:als', 'koa:canon', 'koa:pino-http'],
   // not in the default run: `npm run bench:http features`
   features: [
     'node:bare',

@@ -114,7 +114,8 @@ for (const variant of variants) {
   const median = windows[Math.floor(windows.length / 2)];
   const group = variant.split(':')[0];
   if (variant.endsWith(':bare')) bare[group] = median;
-  const added = bare[group] && !variant.endsWith(':bare') ? `+${thousands(median - bare[group])}` : '–';
+  const delta = median - bare[group];
+  const added = bare[group] && !variant.endsWith(':bare') ? `${delta < 0 ? '−' : '+'}${thousands(Math.abs(delta))}` : '–';
   const ratio = bare[group] ? (median / bare[group]).toFixed(2) : '–';
   const spread = `${thousands(windows[0])}–${thousands(windows.at(-1))}`;
   console.log(`| ${variant} | ${thousands(median)} | ${spread} | ${added} | ${ratio} |`);

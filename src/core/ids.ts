@@ -85,6 +85,14 @@ function putHex(offset: number, byte: number): void {
   scratch[offset + 1] = HEX_DIGITS[byte & 0xf];
 }
 
+/** Reserves `n` random bytes in the pool that are not all zero (W3C ids must not be); returns their offset. */
+function takeNonZero(n: number): number {
+  for (;;) {
+    const at = take(n);
+    for (let i = at; i < at + n; i++) if (pool[i] !== 0) return at;
+  }
+}
+
 /**
  * A random lowercase hex string of `bytes` bytes that is never all zeros (W3C requires it).
  *
@@ -92,29 +100,14 @@ function putHex(offset: number, byte: number): void {
  * randomHex(8) // 'a3f09c1e55d27b40'
  */
 export function randomHex(bytes: number): string {
-  for (;;) {
-    const at = take(bytes);
-    let nonZero = false;
-    for (let i = at; i < at + bytes; i++) if (pool[i] !== 0) nonZero = true;
-    if (nonZero) return pool.toString('hex', at, at + bytes);
-  }
+  const at = takeNonZero(bytes);
+  return pool.toString('hex', at, at + bytes);
 }
 
-/**
- * Writes `bytes` random bytes, not all zero (W3C requires it), as hex digits at the start
- * of {@link scratch}.
- */
+/** Writes `bytes` random bytes, not all zero, as hex digits at the start of {@link scratch}. */
 function scratchRandomHex(bytes: number): void {
-  for (;;) {
-    const at = take(bytes);
-    let nonZero = false;
-    for (let i = 0; i < bytes; i++) {
-      const byte = pool[at + i];
-      if (byte !== 0) nonZero = true;
-      putHex(2 * i, byte);
-    }
-    if (nonZero) return;
-  }
+  const at = takeNonZero(bytes);
+  for (let i = 0; i < bytes; i++) putHex(2 * i, pool[at + i]);
 }
 
 /** A new 32-hex-digit W3C trace id. @example newTraceId() // '4bf92f3577b34da6a3ce929d0e0e4736' */

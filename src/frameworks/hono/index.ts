@@ -81,14 +81,28 @@ function honoRoute(c: Context): string | undefined {
   return undefined;
 }
 
-async function runNext(c: Context, next: Next, unit: WideEvent): Promise<void> {
+/**
+ * Runs the rest of the chain in the unit's context and marks errors. A `then` rather than
+ * an `async` function: on Node 20-22 every promise pays the context's async hooks, and
+ * `await` makes three where this makes one.
+ */
+function runNext(c: Context, next: Next, unit: WideEvent): Promise<void> {
+  let done: Promise<void>;
   try {
-    await storage.run(unit, next);
+    done = storage.run(unit, next);
   } catch (err) {
     unit.markError(err); // not an Error, so Hono rethrows it past app.onError
-    throw err;
+    return Promise.reject(err);
   }
-  if (c.error !== undefined && !unit.emitted) unit.markError(c.error);
+  return done.then(
+    () => {
+      if (c.error !== undefined && !unit.emitted) unit.markError(c.error);
+    },
+    (err: unknown) => {
+      unit.markError(err);
+      throw err;
+    },
+  );
 }
 
 /** Without node objects to watch, the event ends with the handler's `Response`. */

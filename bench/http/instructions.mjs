@@ -17,11 +17,11 @@
 // here, a little more often than on a loaded server.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { drive, waitForServer } from '../lib/keepalive-driver.mjs';
 
 const run = promisify(execFile);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
@@ -30,49 +30,6 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const variants = process.argv.length > 2 ? process.argv.slice(2) : ['node:bare', 'node:canon', 'node:pino-http'];
-
-/** One GET /; resolves true once answered, false when the connection was reset. */
-function get(port, agent) {
-  return new Promise((resolve) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent }, (res) => res.resume().on('end', () => resolve(true))).on('error', () => resolve(false));
-  });
-}
-
-/**
- * Sends `count` GET / requests over `connections` keep-alive connections. A request whose
- * kept-alive socket the server closed as it was reused (a race of keep-alive itself) is
- * sent again; the server is given up on after 100 failures in a row.
- */
-async function drive(port, count, connections = 16) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  let sent = 0;
-  let failures = 0;
-  const worker = async () => {
-    while (sent < count) {
-      sent++;
-      if (await get(port, agent)) {
-        failures = 0;
-      } else {
-        sent--;
-        if (++failures > 100) throw new Error(`no answer from port ${port}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  agent.destroy();
-}
-
-async function waitForServer(port) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      await drive(port, 1, 1);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  throw new Error('the server under valgrind did not start');
-}
 
 async function instructionsPerRequest(variant, port) {
   const dir = mkdtempSync(join(tmpdir(), 'canon-callgrind-'));

@@ -9,20 +9,16 @@
 // adds. One window, so a function's count is good to about ±1k; totals are better read
 // from bench:http:instructions, which takes the median of three. BENCH_NODE picks the Node
 // binary. Needs `valgrind` and `callgrind_control`.
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { drive, waitForServer } from '../lib/keepalive-driver.mjs';
+import { countWindows } from '../lib/callgrind-server.mjs';
 
 const run = promisify(execFile);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const TOP = Number(process.env.BENCH_TOP ?? 40);
-const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const [variant, baseline] = process.argv.slice(2);
 if (!variant) throw new Error('usage: node bench/http/functions.mjs <variant> [baseline]');
 
@@ -83,23 +79,11 @@ function selfCosts(dump, nameAt) {
   return byFunction;
 }
 
-async function profile(name, port) {
-  const dir = mkdtempSync(join(tmpdir(), 'canon-functions-'));
-  const args = ['--tool=callgrind', `--callgrind-out-file=${dir}/cg.%p`, NODE, '--perf-basic-prof', server, name, String(port)];
-  const child = spawn('valgrind', args, { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-  try {
-    await waitForServer(port);
-    await drive(port, WARMUP);
-    await run('callgrind_control', ['-z', String(child.pid)]);
-    await drive(port, REQUESTS);
-    await run('callgrind_control', ['-d', String(child.pid)]);
-  } finally {
-    child.kill('SIGKILL');
-  }
-  const dump = readdirSync(dir).find((file) => /^cg\.\d+\.\d+$/.test(file));
-  // node writes /tmp/perf-<pid>.map; under valgrind its pid is valgrind's own
-  const map = `/tmp/perf-${child.pid}.map`;
-  const costs = selfCosts(join(dir, dump), perfMap(map));
+async function profile(variant, port) {
+  const args = { node: NODE, nodeArgs: ['--perf-basic-prof'], variant, port, warmup: WARMUP, requests: REQUESTS, windows: 1 };
+  const { dir, dumps, pid } = await countWindows(args);
+  const map = `/tmp/perf-${pid}.map`; // node's perf map; under valgrind its pid is valgrind's own
+  const costs = selfCosts(dumps[0], perfMap(map));
   rmSync(dir, { recursive: true, force: true });
   rmSync(map, { force: true });
   return costs;

@@ -15,44 +15,22 @@
 // `valgrind` (apt-get install valgrind). BENCH_NODE picks the Node binary. Timestamps are cached per millisecond, and
 // under callgrind a request takes longer than one: `isoTimestamp` runs once per request
 // here, a little more often than on a loaded server.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { drive, waitForServer } from '../lib/keepalive-driver.mjs';
+import { countWindows } from '../lib/callgrind-server.mjs';
 
 const run = promisify(execFile);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
-const server = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const variants = process.argv.length > 2 ? process.argv.slice(2) : ['node:bare', 'node:canon', 'node:pino-http'];
 
 async function instructionsPerRequest(variant, port) {
-  const dir = mkdtempSync(join(tmpdir(), 'canon-callgrind-'));
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${dir}/cg.%p`, NODE, server, variant, String(port)], {
-    stdio: 'ignore',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  try {
-    await waitForServer(port);
-    await drive(port, WARMUP);
-    await run('callgrind_control', ['-z', String(child.pid)]);
-    for (let window = 0; window < WINDOWS; window++) {
-      await drive(port, REQUESTS);
-      await run('callgrind_control', ['-d', String(child.pid)]); // dumps, then counts from zero
-    }
-  } finally {
-    child.kill('SIGKILL');
-  }
-  const dumps = readdirSync(dir).filter((name) => /^cg\.\d+\.\d+$/.test(name));
-  const perRequest = dumps.map((dump) => {
-    const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
-    return Number(totals[1]) / REQUESTS;
-  });
+  const { dir, dumps } = await countWindows({ node: NODE, variant, port, warmup: WARMUP, requests: REQUESTS, windows: WINDOWS });
+  const perRequest = dumps.map((dump) => Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(dump, 'utf8'))[1]) / REQUESTS);
+  rmSync(dir, { recursive: true, force: true });
   return perRequest.sort((a, b) => a - b);
 }
 

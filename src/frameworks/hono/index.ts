@@ -84,12 +84,13 @@ function honoRoute(c: Context): string | undefined {
 /**
  * Runs the rest of the chain in the unit's context and marks errors. A `then` rather than
  * an `async` function: on Node 20-22 every promise pays the context's async hooks, and
- * `await` makes three where this makes one.
+ * `await` makes two where this makes one.
  */
 function runNext(c: Context, next: Next, unit: WideEvent): Promise<void> {
   let done: Promise<void>;
   try {
-    done = storage.run(unit, next);
+    // Hono's `next` returns a native promise, which `Promise.resolve` returns as it is
+    done = Promise.resolve(storage.run(unit, next));
   } catch (err) {
     unit.markError(err); // not an Error, so Hono rethrows it past app.onError
     return Promise.reject(err);
